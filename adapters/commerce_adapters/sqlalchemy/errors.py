@@ -1,0 +1,54 @@
+"""Driver errors become the project's errors here; nothing else leaks a driver exception."""
+
+from __future__ import annotations
+
+from sqlalchemy import exc as sa_exc
+
+from commerce_core.kernel.errors import (
+    CommerceError,
+    ConcurrencyConflict,
+    StorageError,
+    StorageUnavailable,
+)
+
+__all__ = ["translate"]
+
+_PG_CONFLICT = {"40001", "40P01", "55P03", "23505"}
+_MYSQL_CONFLICT = {1213, 1205, 1062, 1020}
+_MYSQL_DOWN = {2002, 2003, 2006, 2013, 1045, 1049}
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+def translate(exc: sa_exc.SQLAlchemyError) -> CommerceError:
+    """Classify a SQLAlchemy/driver error: conflict (retry is safe), unavailable, or other."""
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None)
+    mysql_code = (
+        orig.args[0] if orig is not None and orig.args and isinstance(orig.args[0], int) else None
+    )
+    message = _short(exc)
+    if sqlstate in _PG_CONFLICT or mysql_code in _MYSQL_CONFLICT:
+        return ConcurrencyConflict("row", message)
+    lowered = message.lower()
+    if "database is locked" in lowered or "unique constraint failed" in lowered:
+        return ConcurrencyConflict("row", message)
+    if (
+        (isinstance(sqlstate, str) and sqlstate.startswith("08"))
+        or mysql_code in _MYSQL_DOWN
+        or getattr(exc, "connection_invalidated", False)
+        or "unable to open database" in lowered
+        or "connection refused" in lowered
+        or "could not connect" in lowered
+        or (
+            isinstance(exc, sa_exc.OperationalError)
+            and "connection" in lowered
+            and sqlstate is None
+            and mysql_code is None
+        )
+    ):
+        return StorageUnavailable(f"the database cannot be reached: {message}")
+    return StorageError(f"the database refused the operation: {message}")

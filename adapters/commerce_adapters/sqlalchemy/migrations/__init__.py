@@ -1,0 +1,1 @@
+"""Alembic migrations of the SQL adapter's schema (applied by ``commerce db upgrade``)."""

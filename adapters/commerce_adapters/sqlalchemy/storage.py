@@ -1,0 +1,523 @@
+"""SQL storage on SQLAlchemy Core: units of work, repositories, stores and queries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
+
+from commerce_adapters.sqlalchemy import tables as t
+from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
+from commerce_adapters.sqlalchemy.errors import translate
+from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Timer, TimerStatus
+from commerce_core.app.unit_of_work import SeenAggregates
+from commerce_core.catalog.errors import CategoryNotFound
+from commerce_core.catalog.ids import CategoryId
+from commerce_core.catalog.model import Category, CategoryTree
+from commerce_core.catalog.ports import (
+    CategoryNode,
+    CategoryView,
+    build_forest,
+    child_cursor,
+    decode_child_cursor,
+)
+from commerce_core.kernel.actors import Actor, ActorKind
+from commerce_core.kernel.errors import ConcurrencyConflict, StorageError
+from commerce_core.kernel.messages import DomainEvent
+from commerce_core.kernel.pagination import Page, PageRequest
+
+__all__ = ["SqlCategoryQueries", "SqlStorage", "SqlUnitOfWork"]
+
+TREE_ID = "default"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _actor(row: RowMapping) -> Actor:
+    return Actor(ActorKind(row["actor_kind"]), row["actor_id"])
+
+
+# -- mapping functions ---------------------------------------------------------------------
+def category_from_row(row: RowMapping) -> Category:
+    return Category(
+        id=CategoryId(row["id"]),
+        name=row["name"],
+        parent=CategoryId(row["parent_id"]) if row["parent_id"] is not None else None,
+        position=int(row["position"]),
+    )
+
+
+def category_to_row(node: Category) -> dict[str, Any]:
+    return {"id": node.id, "name": node.name, "parent_id": node.parent, "position": node.position}
+
+
+def timer_from_row(row: RowMapping) -> Timer:
+    return Timer(
+        key=row["key"],
+        due_at=row["due_at"],
+        command=json.loads(row["command"]),
+        actor=_actor(row),
+        attempts=int(row["attempts"]),
+        status=row["status"],
+        last_error=row["last_error"],
+    )
+
+
+def timer_to_row(timer: Timer) -> dict[str, Any]:
+    return {
+        "key": timer.key,
+        "due_at": timer.due_at,
+        "status": timer.status,
+        "command": _dumps(timer.command),
+        "actor_kind": timer.actor.kind.value,
+        "actor_id": timer.actor.id,
+        "attempts": timer.attempts,
+        "last_error": timer.last_error,
+    }
+
+
+def outbox_from_row(row: RowMapping) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        type=row["type"],
+        payload=json.loads(row["payload"]),
+        actor=_actor(row),
+        occurred_at=row["occurred_at"],
+        published_at=row["published_at"],
+    )
+
+
+def outbox_to_row(message: OutboxMessage) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "type": message.type,
+        "payload": _dumps(message.payload),
+        "actor_kind": message.actor.kind.value,
+        "actor_id": message.actor.id,
+        "occurred_at": message.occurred_at,
+        "published_at": message.published_at,
+    }
+
+
+# -- repositories and stores ---------------------------------------------------------------
+class _Part:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _conn(self) -> _Executor:
+        return _Executor(self._uow.connection)
+
+
+class SqlCategoryTreeRepository(_Part):
+    """The category tree: rows in ``catalog_categories``, its version in one row."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        super().__init__(uow)
+        self._snapshot: dict[CategoryId, Category] | None = None
+
+    def _load_nodes(self) -> dict[CategoryId, Category]:
+        rows = self._conn.execute(sa.select(t.categories)).mappings()
+        return {CategoryId(r["id"]): category_from_row(r) for r in rows}
+
+    def get(self) -> CategoryTree:
+        version = self._conn.execute(
+            sa.select(t.category_tree.c.version).where(t.category_tree.c.id == TREE_ID)
+        ).scalar_one_or_none()
+        nodes = self._load_nodes()
+        self._snapshot = dict(nodes)
+        return CategoryTree(nodes=nodes, version=int(version or 0))
+
+    def save(self, tree: CategoryTree) -> None:
+        conn = self._conn
+        if tree.version == 0:
+            exists = conn.execute(
+                sa.select(t.category_tree.c.version).where(t.category_tree.c.id == TREE_ID)
+            ).scalar_one_or_none()
+            if exists is not None:
+                raise ConcurrencyConflict("category tree", "created concurrently")
+            conn.execute(sa.insert(t.category_tree).values(id=TREE_ID, version=1))
+        else:
+            done = conn.execute(
+                sa.update(t.category_tree)
+                .where(t.category_tree.c.id == TREE_ID, t.category_tree.c.version == tree.version)
+                .values(version=tree.version + 1)
+            )
+            if done.rowcount != 1:
+                raise ConcurrencyConflict("category tree", f"v{tree.version} is not current")
+        before = self._snapshot if self._snapshot is not None else self._load_nodes()
+        after = tree.nodes
+        gone = [i for i in before if i not in after]
+        new = [n for i, n in after.items() if i not in before]
+        changed = [n for i, n in after.items() if i in before and before[i] != n]
+        if gone:
+            conn.execute(sa.delete(t.categories).where(t.categories.c.id.in_(gone)))
+        if new:
+            conn.execute(sa.insert(t.categories), [category_to_row(n) for n in new])
+        for node in changed:
+            row = category_to_row(node)
+            conn.execute(
+                sa.update(t.categories)
+                .where(t.categories.c.id == node.id)
+                .values(name=row["name"], parent_id=row["parent_id"], position=row["position"])
+            )
+        tree.version += 1
+        self._snapshot = dict(after)
+        self._uow.seen.add(tree)
+
+
+class SqlOutbox(_Part):
+    def add(self, messages: Sequence[OutboxMessage]) -> None:
+        if messages:
+            self._conn.execute(sa.insert(t.outbox_messages), [outbox_to_row(m) for m in messages])
+
+    def pending(self, limit: int = 100) -> list[OutboxMessage]:
+        c = t.outbox_messages.c
+        rows = self._conn.execute(
+            sa.select(t.outbox_messages)
+            .where(c.published_at.is_(None))
+            .order_by(c.occurred_at, c.id)
+            .limit(limit)
+        ).mappings()
+        return [outbox_from_row(r) for r in rows]
+
+    def mark_published(self, ids: Sequence[str], at: datetime) -> None:
+        if ids:
+            c = t.outbox_messages.c
+            self._conn.execute(
+                sa.update(t.outbox_messages)
+                .where(c.id.in_(list(ids)), c.published_at.is_(None))
+                .values(published_at=at)
+            )
+
+
+class SqlIdempotencyStore(_Part):
+    def get(self, key: str) -> IdempotencyRecord | None:
+        row = (
+            self._conn.execute(sa.select(t.idempotency_keys).where(t.idempotency_keys.c.key == key))
+            .mappings()
+            .one_or_none()
+        )
+        if row is None:
+            return None
+        return IdempotencyRecord(
+            key=row["key"],
+            fingerprint=row["fingerprint"],
+            result=json.loads(row["result"]),
+            actor=_actor(row),
+            created_at=row["created_at"],
+        )
+
+    def add(self, record: IdempotencyRecord) -> None:
+        # A concurrent insert of the same key fails on the primary key: a ConcurrencyConflict.
+        self._conn.execute(
+            sa.insert(t.idempotency_keys).values(
+                key=record.key,
+                fingerprint=record.fingerprint,
+                result=_dumps(record.result),
+                actor_kind=record.actor.kind.value,
+                actor_id=record.actor.id,
+                created_at=record.created_at,
+            )
+        )
+
+    def set_result(self, key: str, result: Any) -> None:
+        self._conn.execute(
+            sa.update(t.idempotency_keys)
+            .where(t.idempotency_keys.c.key == key)
+            .values(result=_dumps(result))
+        )
+
+
+class SqlTimerStore(_Part):
+    def schedule(self, timer: Timer) -> None:
+        row = timer_to_row(timer)
+        done = self._conn.execute(
+            sa.update(t.timers)
+            .where(t.timers.c.key == timer.key)
+            .values({k: v for k, v in row.items() if k != "key"})
+        )
+        if done.rowcount == 0:
+            self._conn.execute(sa.insert(t.timers).values(row))
+
+    def cancel(self, key: str) -> bool:
+        done = self._conn.execute(sa.delete(t.timers).where(t.timers.c.key == key))
+        return bool(done.rowcount)
+
+    def get(self, key: str) -> Timer | None:
+        row = (
+            self._conn.execute(sa.select(t.timers).where(t.timers.c.key == key))
+            .mappings()
+            .one_or_none()
+        )
+        return timer_from_row(row) if row is not None else None
+
+    def claim_due(self, now: datetime) -> Timer | None:
+        c = t.timers.c
+        query = (
+            sa.select(t.timers)
+            .where(c.status == TimerStatus.PENDING, c.due_at <= now)
+            .order_by(c.due_at, c.key)
+            .limit(1)
+        )
+        if self._uow.supports_row_locks:
+            query = query.with_for_update(skip_locked=True)
+        row = self._conn.execute(query).mappings().one_or_none()
+        return timer_from_row(row) if row is not None else None
+
+    def complete(self, key: str) -> None:
+        done = self._conn.execute(sa.delete(t.timers).where(t.timers.c.key == key))
+        if done.rowcount != 1:
+            raise ConcurrencyConflict("timer", f"{key!r} is gone")
+
+    def retry_later(self, key: str, *, due_at: datetime, error: str) -> None:
+        self._update(key, due_at=due_at, last_error=error)
+
+    def fail(self, key: str, *, error: str) -> None:
+        self._update(key, status=TimerStatus.FAILED, last_error=error)
+
+    def _update(self, key: str, **values: Any) -> None:
+        c = t.timers.c
+        done = self._conn.execute(
+            sa.update(t.timers).where(c.key == key).values(attempts=c.attempts + 1, **values)
+        )
+        if done.rowcount != 1:
+            raise ConcurrencyConflict("timer", f"{key!r} is gone")
+
+    def count_pending(self, due_by: datetime | None = None) -> int:
+        c = t.timers.c
+        query = sa.select(sa.func.count()).where(c.status == TimerStatus.PENDING)
+        if due_by is not None:
+            query = query.where(c.due_at <= due_by)
+        return int(self._conn.execute(query).scalar_one())
+
+    def failed(self) -> list[Timer]:
+        c = t.timers.c
+        rows = self._conn.execute(
+            sa.select(t.timers).where(c.status == TimerStatus.FAILED).order_by(c.due_at, c.key)
+        ).mappings()
+        return [timer_from_row(r) for r in rows]
+
+
+class _Executor:
+    """Runs statements on the unit of work's connection, translating driver errors at once,
+    so a handler sees the project's errors where they happen."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def execute(self, statement: Any, parameters: Any = None) -> CursorResult[Any]:
+        try:
+            return self._conn.execute(statement, parameters)
+        except sa_exc.SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+
+class SqlUnitOfWork:
+    """One database transaction; leaving the block without :meth:`commit` rolls back."""
+
+    def __init__(self, storage: SqlStorage) -> None:
+        self._storage = storage
+        self._conn: Connection | None = None
+        self.seen = SeenAggregates()
+        self.supports_row_locks = storage.supports_row_locks
+        self.categories = SqlCategoryTreeRepository(self)
+        self.outbox = SqlOutbox(self)
+        self.idempotency = SqlIdempotencyStore(self)
+        self.timers = SqlTimerStore(self)
+
+    @property
+    def connection(self) -> Connection:
+        if self._conn is None:
+            raise StorageError("use the unit of work inside a 'with' block")
+        return self._conn
+
+    def __enter__(self) -> Self:
+        try:
+            # SQLAlchemy begins a transaction on first use (autobegin) and after each commit.
+            conn = self._storage.engine.connect()
+        except sa_exc.SQLAlchemyError as exc:
+            raise translate(exc) from exc
+        self._conn = conn
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                if conn.in_transaction():
+                    conn.rollback()
+            except sa_exc.SQLAlchemyError:
+                pass  # the original error matters more; the connection is discarded
+            finally:
+                conn.close()
+        self.seen.clear()
+        if isinstance(exc, sa_exc.SQLAlchemyError):
+            raise translate(exc) from exc
+
+    def collect_events(self) -> list[DomainEvent]:
+        return self.seen.collect()
+
+    def commit(self) -> None:
+        try:
+            self.connection.commit()
+        except sa_exc.SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def rollback(self) -> None:
+        try:
+            self.connection.rollback()
+        except sa_exc.SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+
+class SqlCategoryQueries:
+    """Category reads in SQL: one statement each, recursive CTE for paths."""
+
+    def __init__(self, storage: SqlStorage) -> None:
+        self._storage = storage
+
+    def _read(self) -> Connection:
+        # Reads must not take SQLite's write lock (see engine.py).
+        conn = self._storage.engine.connect()
+        return conn.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+
+    def tree(self) -> tuple[CategoryNode, ...]:
+        with self._storage.translating(), self._read() as conn:
+            rows = conn.execute(sa.select(t.categories)).mappings().all()
+        return build_forest(category_from_row(r) for r in rows)
+
+    def _path(self, conn: Connection, id: CategoryId) -> list[RowMapping]:
+        c = t.categories.c
+        up = (
+            sa.select(c.id, c.name, c.parent_id, c.position, sa.literal(0).label("lvl"))
+            .where(c.id == id)
+            .cte("up", recursive=True)
+        )
+        parent = t.categories.alias("p")
+        up = up.union_all(
+            sa.select(
+                parent.c.id,
+                parent.c.name,
+                parent.c.parent_id,
+                parent.c.position,
+                (up.c.lvl + 1).label("lvl"),
+            ).join(up, parent.c.id == up.c.parent_id)
+        )
+        return list(conn.execute(sa.select(up).order_by(up.c.lvl.desc())).mappings())
+
+    def _child_count(self) -> sa.ScalarSelect[int]:
+        kid = t.categories.alias("k")
+        return (
+            sa.select(sa.func.count()).where(kid.c.parent_id == t.categories.c.id).scalar_subquery()
+        )
+
+    def get(self, id: CategoryId) -> CategoryView:
+        with self._storage.translating(), self._read() as conn:
+            path = self._path(conn, id)
+            if not path:
+                raise CategoryNotFound(id)
+            kids = conn.execute(
+                sa.select(sa.func.count()).where(t.categories.c.parent_id == id)
+            ).scalar_one()
+        node = path[-1]
+        return CategoryView(
+            id=CategoryId(node["id"]),
+            name=node["name"],
+            parent=node["parent_id"],
+            position=int(node["position"]),
+            depth=len(path) - 1,
+            path=tuple(r["name"] for r in path),
+            child_count=int(kids),
+        )
+
+    def children(self, parent: CategoryId | None, page: PageRequest) -> Page[CategoryView]:
+        c = t.categories.c
+        with self._storage.translating(), self._read() as conn:
+            prefix: tuple[str, ...] = ()
+            if parent is not None:
+                path = self._path(conn, parent)
+                if not path:
+                    raise CategoryNotFound(parent)
+                prefix = tuple(r["name"] for r in path)
+            query = sa.select(t.categories, self._child_count().label("kids")).where(
+                c.parent_id.is_(None) if parent is None else c.parent_id == parent
+            )
+            if page.after is not None:
+                pos, last = decode_child_cursor(page.after)
+                query = query.where(
+                    sa.or_(c.position > pos, sa.and_(c.position == pos, c.id > last))
+                )
+            rows = (
+                conn.execute(query.order_by(c.position, c.id).limit(page.limit + 1))
+                .mappings()
+                .all()
+            )
+        more = len(rows) > page.limit
+        rows = rows[: page.limit]
+        items = tuple(
+            CategoryView(
+                id=CategoryId(r["id"]),
+                name=r["name"],
+                parent=parent,
+                position=int(r["position"]),
+                depth=len(prefix),
+                path=(*prefix, r["name"]),
+                child_count=int(r["kids"]),
+            )
+            for r in rows
+        )
+        cursor = child_cursor(items[-1]) if more else None
+        return Page(items, cursor)
+
+
+class SqlStorage:
+    """A SQL backend over one SQLAlchemy engine (SQLite, PostgreSQL or MySQL/MariaDB)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self.supports_row_locks = self.dialect in ("postgresql", "mysql", "mariadb")
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self)
+
+    @property
+    def categories(self) -> SqlCategoryQueries:
+        return SqlCategoryQueries(self)
+
+    def translating(self) -> _Translating:
+        """A context manager turning driver errors into the project's errors."""
+        return _Translating()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class _Translating:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if isinstance(exc, sa_exc.SQLAlchemyError):
+            raise translate(exc) from exc

@@ -1,0 +1,129 @@
+"""What the catalog needs from the outside world, as small Protocols it owns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
+
+from attrs import frozen
+
+from commerce_core.catalog.ids import CategoryId
+from commerce_core.catalog.model import Category, CategoryTree
+from commerce_core.kernel.errors import InputError
+from commerce_core.kernel.pagination import Page, PageRequest, decode_cursor, encode_cursor
+
+__all__ = [
+    "CatalogContext",
+    "CatalogUnitOfWork",
+    "CategoryNode",
+    "CategoryQueries",
+    "CategoryTreeRepository",
+    "CategoryView",
+    "build_forest",
+    "child_cursor",
+    "decode_child_cursor",
+]
+
+
+class CategoryTreeRepository(Protocol):
+    """Loads and saves the store's one category tree, with an optimistic version check."""
+
+    def get(self) -> CategoryTree:
+        """The tree as of this unit of work (an empty tree at version 0 if none was saved)."""
+        ...
+
+    def save(self, tree: CategoryTree) -> None:
+        """Write the tree; :class:`ConcurrencyConflict` if it changed since it was read."""
+        ...
+
+
+class CatalogUnitOfWork(Protocol):
+    """The repositories of the catalog inside one transaction."""
+
+    @property
+    def categories(self) -> CategoryTreeRepository: ...
+
+
+class CatalogContext(Protocol):
+    """What a catalog command handler is given: its unit of work, the time, new ids."""
+
+    @property
+    def uow(self) -> CatalogUnitOfWork: ...
+
+    def now(self) -> datetime: ...
+
+    def new_id(self) -> str: ...
+
+
+@frozen
+class CategoryView:
+    """A read model of one category with its path from the top (面包屑 breadcrumbs)."""
+
+    id: CategoryId
+    name: str
+    parent: CategoryId | None
+    position: int
+    depth: int
+    path: tuple[str, ...]
+    child_count: int
+
+
+@frozen
+class CategoryNode:
+    """A category and its subtree, in order, for display."""
+
+    id: CategoryId
+    name: str
+    position: int
+    children: tuple[CategoryNode, ...] = ()
+
+    def walk(self, depth: int = 0) -> list[tuple[int, CategoryNode]]:
+        """This node and its subtree depth-first as ``(depth, node)`` pairs."""
+        out = [(depth, self)]
+        for child in self.children:
+            out.extend(child.walk(depth + 1))
+        return out
+
+
+class CategoryQueries(Protocol):
+    """Reads of the category tree, answered from storage without loading the aggregate."""
+
+    def tree(self) -> tuple[CategoryNode, ...]:
+        """Every category as a forest of top-level nodes, siblings in their order."""
+        ...
+
+    def get(self, id: CategoryId) -> CategoryView:
+        """One category with its path; :class:`CategoryNotFound` if it does not exist."""
+        ...
+
+    def children(self, parent: CategoryId | None, page: PageRequest) -> Page[CategoryView]:
+        """The children of ``parent`` (None: the top level) in order, a page at a time."""
+        ...
+
+
+def build_forest(categories: Iterable[Category]) -> tuple[CategoryNode, ...]:
+    """Assemble flat category rows into ordered :class:`CategoryNode` trees (one pass)."""
+    by_parent: dict[CategoryId | None, list[Category]] = {}
+    for c in sorted(categories, key=lambda c: (c.position, c.id)):
+        by_parent.setdefault(c.parent, []).append(c)
+
+    def build(parent: CategoryId | None) -> tuple[CategoryNode, ...]:
+        return tuple(
+            CategoryNode(c.id, c.name, c.position, build(c.id)) for c in by_parent.get(parent, [])
+        )
+
+    return build(None)
+
+
+def child_cursor(last: CategoryView) -> str:
+    """The cursor of the page after ``last`` in a children listing (keyed by position, id)."""
+    return encode_cursor([last.position, last.id])
+
+
+def decode_child_cursor(token: str) -> tuple[int, str]:
+    """Read a cursor made by :func:`child_cursor`; anything else is an InputError on ``after``."""
+    position, id = decode_cursor(token, arity=2)
+    if type(position) is not int or not isinstance(id, str):
+        raise InputError.for_field("after", "not a cursor of a category listing")
+    return position, id

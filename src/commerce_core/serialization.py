@@ -1,0 +1,276 @@
+"""The edge: a strict cattrs converter for JSON in and out.
+
+Strict on purpose. Money is never read from a float; datetimes must carry a time zone; an
+int is never read from a bool, float or string, nor a bool from a string; unknown keys are
+refused. Commands and events travel as a tagged union ``{"type": "<type_name>", ...}`` so
+the outbox and the timer store can read them back. Every structuring failure becomes one
+:class:`InputError` listing each field at fault by path.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+from commerce_core.kernel.clock import ensure_utc
+from commerce_core.kernel.errors import FieldError, InputError
+from commerce_core.kernel.messages import Command, DomainEvent, Message, message_class
+from commerce_core.kernel.money import Money
+
+__all__ = [
+    "converter",
+    "make_converter",
+    "structure",
+    "structure_command",
+    "structure_event",
+    "structure_message",
+    "unstructure",
+    "unstructure_message",
+]
+
+T = TypeVar("T")
+
+
+def _structure_int(value: object, _: type) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected an integer, got {type(value).__name__}")
+    return value
+
+
+def _structure_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
+def _structure_none(value: object, _: type) -> None:
+    if value is not None:
+        raise TypeError(f"expected null, got {type(value).__name__}")
+
+
+def _refuse_float(value: object, _: type) -> float:
+    raise TypeError("floats are not accepted here; send an exact decimal string")
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise TypeError(f"expected a decimal string, got {type(value).__name__}")
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a decimal number") from None
+    if not result.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return result
+
+
+def _structure_datetime(value: object, _: type) -> datetime:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an ISO-8601 datetime") from None
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected an ISO-8601 datetime string, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("datetime must carry a time zone, e.g. '2026-01-01T08:00:00+08:00'")
+    return ensure_utc(value)
+
+
+def _structure_money(value: object, _: type) -> Money:
+    if isinstance(value, Money):
+        return value
+    if not isinstance(value, Mapping):
+        raise TypeError('expected {"amount": "12.34", "currency": "CNY"}')
+    extra = set(value) - {"amount", "currency"}
+    if extra:
+        raise ForbiddenExtraKeysError("", Money, extra)
+    amount = value.get("amount")
+    code = value.get("currency", "CNY")
+    if isinstance(amount, bool) or not isinstance(amount, str | int):
+        raise TypeError('amount must be a decimal string such as "12.34" (never a float)')
+    if not isinstance(code, str):
+        raise TypeError("currency must be an ISO-4217 code string")
+    return Money.of(amount, code)
+
+
+def _unstructure_money(value: Money) -> dict[str, str]:
+    return {"amount": str(value.to_decimal()), "currency": value.currency}
+
+
+def _is_homogeneous_tuple(t: Any) -> bool:
+    args = typing.get_args(t)
+    return typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def make_converter() -> cattrs.Converter:
+    """Build a new strict converter (the module-level :data:`converter` is one of these)."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(float, _refuse_float)
+    conv.register_structure_hook(type(None), _structure_none)
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(datetime, lambda d: ensure_utc(d).isoformat())
+    conv.register_structure_hook(Money, _structure_money)
+    conv.register_unstructure_hook(Money, _unstructure_money)
+
+    def tuple_hook(t: Any) -> Callable[[object, Any], tuple[Any, ...]]:
+        item = typing.get_args(t)[0]
+
+        def structure_tuple(value: object, _: Any) -> tuple[Any, ...]:
+            if not isinstance(value, list | tuple):
+                raise TypeError(f"expected a list, got {type(value).__name__}")
+            out: list[Any] = []
+            errors: list[Exception] = []
+            for i, element in enumerate(value):
+                try:
+                    out.append(conv.structure(element, item))
+                except Exception as exc:
+                    exc.__notes__ = [
+                        *getattr(exc, "__notes__", []),
+                        IterableValidationNote(f"Structuring {t} @ index {i}", i, item),
+                    ]
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {t!r}", errors, t)
+            return tuple(out)
+
+        return structure_tuple
+
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
+
+    def enum_hook(t: type[Enum]) -> Callable[[object, Any], Enum]:
+        def structure_enum(value: object, _: Any) -> Enum:
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                raise TypeError(f"expected one of {[m.value for m in t]}")
+            try:
+                return t(value)
+            except ValueError:
+                raise ValueError(f"expected one of {[m.value for m in t]}") from None
+
+        return structure_enum
+
+    conv.register_structure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, Enum), enum_hook
+    )
+    return conv
+
+
+converter: cattrs.Converter = make_converter()
+
+
+def _message_of(exc: BaseException) -> str:
+    if isinstance(exc, InputError):
+        return "; ".join(e.message for e in exc.errors)
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return "unknown field"
+    text = str(exc)
+    return text or type(exc).__name__
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _field_errors(exc: BaseException, path: str = "") -> list[FieldError]:
+    out: list[FieldError] = []
+    if isinstance(exc, IterableValidationError):
+        items, rest = exc.group_exceptions()
+        for sub, item in items:
+            out.extend(_field_errors(sub, f"{path}[{item.index!r}]"))
+        out.extend(e for sub in rest for e in _field_errors(sub, path))
+    elif isinstance(exc, ClassValidationError):
+        fields, others = exc.group_exceptions()
+        for sub, attribute in fields:
+            out.extend(_field_errors(sub, _join(path, attribute.name)))
+        out.extend(e for sub in others for e in _field_errors(sub, path))
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        out.extend(FieldError(_join(path, k), "unknown field") for k in sorted(exc.extra_fields))
+    elif isinstance(exc, InputError):
+        # Raised by a validator while building a class: its path is relative to that class.
+        out.extend(FieldError(_join(path, e.path), e.message) for e in exc.errors)
+    else:
+        out.append(FieldError(path, _message_of(exc)))
+    return out
+
+
+def structure(data: object, cls: type[T]) -> T:
+    """Read ``data`` (parsed JSON) as ``cls``; any problem is one :class:`InputError`."""
+    try:
+        return converter.structure(data, cls)
+    except InputError:
+        raise
+    except (ClassValidationError, IterableValidationError, TypeError, ValueError, KeyError) as exc:
+        raise InputError(_field_errors(exc)) from None
+
+
+def unstructure(value: object) -> Any:
+    """Turn a value into plain JSON-ready data."""
+    return converter.unstructure(value)
+
+
+def unstructure_message(message: Message) -> dict[str, Any]:
+    """A command or event as ``{"type": ..., **fields}``."""
+    if not message.type_name:
+        raise TypeError(f"{type(message).__qualname__} has no type_name")
+    body = converter.unstructure(message)
+    return {"type": message.type_name, **body}
+
+
+def structure_message(data: object, kind: type[Message] = Message) -> Message:
+    """Read a tagged command or event back; unknown or missing ``type`` is an InputError."""
+    if not isinstance(data, Mapping):
+        raise InputError.for_field("", "expected a JSON object")
+    name = data.get("type")
+    if not isinstance(name, str):
+        raise InputError.for_field(
+            "type", "required: the message type, e.g. 'catalog.create_category'"
+        )
+    cls = message_class(name)
+    if cls is None:
+        raise InputError.for_field("type", f"unknown message type {name!r}")
+    if not issubclass(cls, kind):
+        what = (
+            "a command" if kind is Command else "an event" if kind is DomainEvent else "a message"
+        )
+        raise InputError.for_field("type", f"{name!r} is not {what}")
+    body = {k: v for k, v in data.items() if k != "type"}
+    return structure(body, cls)
+
+
+def structure_command(data: object) -> Command[Any]:
+    """Like :func:`structure_message`, but the message must be a command."""
+    message = structure_message(data, Command)
+    assert isinstance(message, Command)
+    return message
+
+
+def structure_event(data: object) -> DomainEvent:
+    """Like :func:`structure_message`, but the message must be an event."""
+    message = structure_message(data, DomainEvent)
+    assert isinstance(message, DomainEvent)
+    return message

@@ -1,0 +1,404 @@
+"""Contract suites every storage adapter runs, the library's own and anyone else's.
+
+Subclass a mixin in a test module, give it a factory, and declare what the backend can::
+
+    class TestMyStorage(StorageContract):
+        supports_row_locks = True
+
+        def make_storage(self) -> Storage:
+            return MyStorage(...)   # a store with no data in it
+
+The Protocols fix the shape of a port; these tests fix its behaviour. Capability flags
+switch on the tests that only some backends can pass, instead of skip lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+
+import pytest
+
+from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Storage, Timer, TimerStatus
+from commerce_core.catalog.errors import CategoryNotFound
+from commerce_core.catalog.ids import CategoryId
+from commerce_core.kernel.actors import Actor
+from commerce_core.kernel.errors import ConcurrencyConflict, InputError
+from commerce_core.kernel.pagination import PageRequest
+
+__all__ = ["StorageContract"]
+
+T0 = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
+ALICE = Actor.staff("alice")
+
+
+def _cid(text: str) -> CategoryId:
+    return CategoryId(text)
+
+
+def _sample_tree(storage: Storage) -> None:
+    with storage.unit_of_work() as uow:
+        tree = uow.categories.get()
+        tree.add(_cid("a"), "Apparel 服装", parent=None, at=T0)
+        tree.add(_cid("a1"), "Men 男装", parent=_cid("a"), at=T0)
+        tree.add(_cid("a2"), "Women 女装", parent=_cid("a"), at=T0)
+        tree.add(_cid("a11"), "T-shirts T恤", parent=_cid("a1"), at=T0)
+        tree.add(_cid("e"), "Electronics 数码", parent=None, at=T0)
+        uow.categories.save(tree)
+        uow.commit()
+
+
+def _timer(key: str, due: datetime, name: str = "x") -> Timer:
+    return Timer(
+        key=key,
+        due_at=due,
+        command={"type": "catalog.create_category", "name": name, "parent": None, "position": None},
+        actor=ALICE,
+    )
+
+
+class StorageContract:
+    """The behaviour of a :class:`~commerce_core.app.ports.Storage` and its unit of work."""
+
+    #: The backend locks rows (``SELECT ... FOR UPDATE SKIP LOCKED``).
+    supports_row_locks: ClassVar[bool] = False
+    #: Two units of work may be open and writing at once (False: writers are serialized).
+    supports_overlapping_units: ClassVar[bool] = True
+
+    def make_storage(self) -> Storage:
+        """Return a new, empty storage. Override this."""
+        raise NotImplementedError
+
+    @pytest.fixture
+    def storage(self) -> Iterator[Storage]:
+        store = self.make_storage()
+        try:
+            yield store
+        finally:
+            store.close()
+
+    # -- the category tree repository --------------------------------------------------
+    def test_an_empty_store_has_an_empty_tree_at_version_zero(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+        assert tree.nodes == {}
+        assert tree.version == 0
+
+    def test_a_committed_tree_reads_back_equal(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+        assert tree.version == 1
+        assert [(d, c.name) for d, c in tree.walk()] == [
+            (0, "Apparel 服装"),
+            (1, "Men 男装"),
+            (2, "T-shirts T恤"),
+            (1, "Women 女装"),
+            (0, "Electronics 数码"),
+        ]
+
+    def test_every_change_kind_is_stored(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.rename(_cid("a2"), "Womenswear", at=T0)
+            tree.move(_cid("a11"), parent=_cid("a2"), at=T0)
+            tree.reorder(None, [_cid("e"), _cid("a")], at=T0)
+            tree.remove(_cid("a1"), at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+            expected = dict(tree.nodes)
+        with storage.unit_of_work() as uow:
+            again = uow.categories.get()
+        assert again.nodes == expected
+        assert again.version == 2
+
+    def test_get_returns_a_copy(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.rename(_cid("a"), "Changed but not saved", at=T0)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.categories.get().get(_cid("a")).name == "Apparel 服装"
+
+    def test_save_stores_a_copy(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(_cid("a"), "Apparel", parent=None, at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+        tree.rename(_cid("a"), "Mutated after commit", at=T0)
+        with storage.unit_of_work() as uow:
+            assert uow.categories.get().get(_cid("a")).name == "Apparel"
+
+    def test_a_unit_of_work_sees_its_own_writes(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(_cid("a"), "Apparel", parent=None, at=T0)
+            uow.categories.save(tree)
+            assert _cid("a") in uow.categories.get().nodes
+
+    def test_leaving_without_commit_discards_everything(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(_cid("a"), "Apparel", parent=None, at=T0)
+            uow.categories.save(tree)
+            uow.outbox.add([_message("m1")])
+            uow.timers.schedule(_timer("t1", T0))
+        with storage.unit_of_work() as uow:
+            assert uow.categories.get().nodes == {}
+            assert uow.outbox.pending() == []
+            assert uow.timers.get("t1") is None
+
+    def test_an_exception_after_the_first_write_leaves_no_trace(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        with pytest.raises(RuntimeError), storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.rename(_cid("a"), "Half done", at=T0)
+            uow.categories.save(tree)
+            raise RuntimeError("crash")
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+        assert tree.get(_cid("a")).name == "Apparel 服装"
+        assert tree.version == 1
+
+    def test_rollback_discards_and_the_unit_can_go_on(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(_cid("a"), "Apparel", parent=None, at=T0)
+            uow.categories.save(tree)
+            uow.rollback()
+            fresh = uow.categories.get()
+            assert fresh.nodes == {}
+            fresh.add(_cid("b"), "Books", parent=None, at=T0)
+            uow.categories.save(fresh)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert list(uow.categories.get().nodes) == ["b"]
+
+    def test_a_stale_tree_conflicts(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        first = storage.unit_of_work()
+        second = storage.unit_of_work()
+        with first:
+            stale = first.categories.get()
+        with second:
+            tree = second.categories.get()
+            tree.rename(_cid("a"), "Winner", at=T0)
+            second.categories.save(tree)
+            second.commit()
+        with storage.unit_of_work() as third:
+            stale.rename(_cid("e"), "Loser", at=T0)
+            with pytest.raises(ConcurrencyConflict):
+                third.categories.save(stale)
+                third.commit()
+        with storage.unit_of_work() as uow:
+            final = uow.categories.get()
+        assert final.get(_cid("a")).name == "Winner"
+        assert final.get(_cid("e")).name == "Electronics 数码"
+
+    def test_saving_bumps_the_version_and_collects_events(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(_cid("a"), "Apparel", parent=None, at=T0)
+            uow.categories.save(tree)
+            assert tree.version == 1
+            events = uow.collect_events()
+            assert [e.type_name for e in events] == ["catalog.category_created"]
+            assert uow.collect_events() == []
+
+    # -- the outbox ----------------------------------------------------------------------
+    def test_outbox_messages_wait_until_published(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.outbox.add([_message("m1"), _message("m2", later=1)])
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            pending = uow.outbox.pending()
+            assert [m.id for m in pending] == ["m1", "m2"]
+            assert pending[0] == _message("m1")
+            uow.outbox.mark_published(["m1"], T0 + timedelta(seconds=5))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [m.id for m in uow.outbox.pending()] == ["m2"]
+            assert [m.id for m in uow.outbox.pending(limit=0)] == []
+
+    # -- idempotency ---------------------------------------------------------------------
+    def test_idempotency_records_read_back(self, storage: Storage) -> None:
+        record = IdempotencyRecord("k1", "f" * 64, None, ALICE, T0)
+        with storage.unit_of_work() as uow:
+            assert uow.idempotency.get("k1") is None
+            uow.idempotency.add(record)
+            uow.idempotency.set_result("k1", {"id": "a", "n": [1, 2]})
+            uow.commit()
+        record = IdempotencyRecord("k1", "f" * 64, {"id": "a", "n": [1, 2]}, ALICE, T0)
+        with storage.unit_of_work() as uow:
+            assert uow.idempotency.get("k1") == record
+
+    def test_a_reused_idempotency_key_conflicts(self, storage: Storage) -> None:
+        record = IdempotencyRecord("k1", "f" * 64, None, ALICE, T0)
+        with storage.unit_of_work() as uow:
+            uow.idempotency.add(record)
+            uow.commit()
+        with storage.unit_of_work() as uow, pytest.raises(ConcurrencyConflict):
+            uow.idempotency.add(record)
+            uow.commit()
+
+    # -- timers --------------------------------------------------------------------------
+    def test_timers_are_claimed_in_due_order_once_due(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("late", T0 + timedelta(minutes=5)))
+            uow.timers.schedule(_timer("early", T0))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.claim_due(T0 - timedelta(microseconds=1)) is None
+            claimed = uow.timers.claim_due(T0)
+            assert claimed == _timer("early", T0)
+            assert claimed.due_at.tzinfo is not None
+            uow.timers.complete("early")
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.get("early") is None
+            later = uow.timers.claim_due(T0 + timedelta(hours=1))
+            assert later is not None
+            assert later.key == "late"
+
+    def test_scheduling_the_same_key_replaces_the_timer(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("k", T0, name="first"))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("k", T0 + timedelta(days=1), name="second"))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.get("k") == _timer("k", T0 + timedelta(days=1), name="second")
+
+    def test_cancel_removes_a_timer(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("k", T0))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.cancel("k") is True
+            assert uow.timers.cancel("k") is False
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.get("k") is None
+
+    def test_completing_a_timer_twice_conflicts(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("k", T0))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            uow.timers.complete("k")
+            uow.commit()
+        with storage.unit_of_work() as uow, pytest.raises(ConcurrencyConflict):
+            uow.timers.complete("k")
+            uow.commit()
+
+    def test_retry_later_and_fail_count_attempts(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("a", T0))
+            uow.timers.schedule(_timer("b", T0))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            uow.timers.retry_later("a", due_at=T0 + timedelta(minutes=1), error="boom")
+            uow.timers.fail("b", error="refused")
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            a = uow.timers.get("a")
+            assert a is not None
+            assert (a.attempts, a.last_error, a.due_at) == (1, "boom", T0 + timedelta(minutes=1))
+            assert [(t.key, t.status, t.attempts) for t in uow.timers.failed()] == [
+                ("b", TimerStatus.FAILED, 1)
+            ]
+            assert uow.timers.claim_due(T0 + timedelta(days=1)) == a
+            assert uow.timers.count_pending() == 1
+            assert uow.timers.count_pending(T0) == 0
+
+    def test_two_workers_never_both_complete_one_timer(self, storage: Storage) -> None:
+        if not self.supports_overlapping_units:
+            pytest.skip("capability: this backend runs write transactions one at a time")
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("t1", T0))
+            uow.timers.schedule(_timer("t2", T0 + timedelta(seconds=1)))
+            uow.commit()
+        now = T0 + timedelta(minutes=1)
+        with storage.unit_of_work() as first, storage.unit_of_work() as second:
+            one = first.timers.claim_due(now)
+            two = second.timers.claim_due(now)
+            assert one is not None
+            assert two is not None
+            if self.supports_row_locks:
+                # SKIP LOCKED: the second worker passes over the timer the first holds.
+                assert {one.key, two.key} == {"t1", "t2"}
+                return
+            assert one.key == two.key == "t1"
+            first.timers.complete("t1")
+            first.commit()
+            with pytest.raises(ConcurrencyConflict):
+                second.timers.complete("t1")
+                second.commit()
+
+    # -- category queries ----------------------------------------------------------------
+    def test_the_tree_query_nests_children_in_order(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        forest = storage.categories.tree()
+        assert [n.name for n in forest] == ["Apparel 服装", "Electronics 数码"]
+        assert [(d, n.name) for d, n in forest[0].walk()] == [
+            (0, "Apparel 服装"),
+            (1, "Men 男装"),
+            (2, "T-shirts T恤"),
+            (1, "Women 女装"),
+        ]
+
+    def test_get_gives_the_path_and_child_count(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        view = storage.categories.get(_cid("a11"))
+        assert view.path == ("Apparel 服装", "Men 男装", "T-shirts T恤")
+        assert (view.depth, view.parent, view.position, view.child_count) == (2, "a1", 0, 0)
+        assert storage.categories.get(_cid("a")).child_count == 2
+        with pytest.raises(CategoryNotFound):
+            storage.categories.get(_cid("nope"))
+
+    def test_children_page_with_keyset_cursors(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(_cid("p"), "Parent", parent=None, at=T0)
+            for i in range(7):
+                tree.add(_cid(f"c{i}"), f"Child {i}", parent=_cid("p"), at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+        seen: list[str] = []
+        after: str | None = None
+        pages = 0
+        while True:
+            page = storage.categories.children(_cid("p"), PageRequest(limit=3, after=after))
+            seen.extend(v.id for v in page.items)
+            pages += 1
+            if page.next_cursor is None:
+                break
+            after = page.next_cursor
+        assert seen == [f"c{i}" for i in range(7)]
+        assert pages == 3
+        top = storage.categories.children(None, PageRequest())
+        assert [(v.id, v.path, v.child_count) for v in top.items] == [("p", ("Parent",), 7)]
+        with pytest.raises(InputError) as bad:
+            storage.categories.children(_cid("p"), PageRequest(after="garbage!"))
+        assert bad.value.field == "after"
+        with pytest.raises(CategoryNotFound):
+            storage.categories.children(_cid("nope"), PageRequest())
+
+    def test_an_empty_tree_query(self, storage: Storage) -> None:
+        assert storage.categories.tree() == ()
+        assert storage.categories.children(None, PageRequest()).items == ()
+
+
+def _message(id: str, later: int = 0) -> OutboxMessage:
+    return OutboxMessage(
+        id=id,
+        type="catalog.category_created",
+        payload={"type": "catalog.category_created", "name": "x", "n": 1},
+        actor=ALICE,
+        occurred_at=T0 + timedelta(seconds=later),
+    )
