@@ -74,7 +74,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Check the docs: README example runs, links resolve, every error code is documented."""
-    session.install("-e", ".[all]")
+    session.install("-e", DEV)
     session.run("pytest", "-q", "tests/docs", env={"COMMERCE_TEST_BACKENDS": "memory"})
 
 

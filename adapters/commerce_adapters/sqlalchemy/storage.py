@@ -23,7 +23,7 @@ from commerce_core.catalog.model import Category, CategoryTree
 from commerce_core.catalog.ports import (
     CategoryNode,
     CategoryView,
-    build_forest,
+    build_forest_from_rows,
     child_cursor,
     decode_child_cursor,
 )
@@ -398,9 +398,12 @@ class SqlCategoryQueries:
         return conn.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
 
     def tree(self) -> tuple[CategoryNode, ...]:
+        c = t.categories.c
         with self._storage.translating(), self._read() as conn:
-            rows = conn.execute(sa.select(t.categories)).mappings().all()
-        return build_forest(category_from_row(r) for r in rows)
+            rows = conn.execute(
+                sa.select(c.id, c.name, c.parent_id, c.position).order_by(c.position, c.id)
+            ).all()
+        return build_forest_from_rows(rows)
 
     def _path(self, conn: Connection, id: CategoryId) -> list[RowMapping]:
         c = t.categories.c

@@ -21,6 +21,7 @@ __all__ = [
     "CategoryTreeRepository",
     "CategoryView",
     "build_forest",
+    "build_forest_from_rows",
     "child_cursor",
     "decode_child_cursor",
 ]
@@ -103,14 +104,26 @@ class CategoryQueries(Protocol):
 
 
 def build_forest(categories: Iterable[Category]) -> tuple[CategoryNode, ...]:
-    """Assemble flat category rows into ordered :class:`CategoryNode` trees (one pass)."""
-    by_parent: dict[CategoryId | None, list[Category]] = {}
-    for c in sorted(categories, key=lambda c: (c.position, c.id)):
-        by_parent.setdefault(c.parent, []).append(c)
+    """Assemble category rows into ordered :class:`CategoryNode` trees."""
+    ordered = sorted(categories, key=lambda c: (c.position, c.id))
+    return build_forest_from_rows((c.id, c.name, c.parent, c.position) for c in ordered)
 
-    def build(parent: CategoryId | None) -> tuple[CategoryNode, ...]:
+
+def build_forest_from_rows(
+    rows: Iterable[tuple[str, str, str | None, int]],
+) -> tuple[CategoryNode, ...]:
+    """Assemble ``(id, name, parent, position)`` rows, already sorted by (position, id).
+
+    One pass and no per-row objects but the nodes: adapters feed it straight from a query.
+    """
+    by_parent: dict[str | None, list[tuple[str, str, int]]] = {}
+    for id, name, parent, position in rows:
+        by_parent.setdefault(parent, []).append((id, name, position))
+
+    def build(parent: str | None) -> tuple[CategoryNode, ...]:
         return tuple(
-            CategoryNode(c.id, c.name, c.position, build(c.id)) for c in by_parent.get(parent, [])
+            CategoryNode(CategoryId(id), name, position, build(id) if id in by_parent else ())
+            for id, name, position in by_parent.get(parent, ())
         )
 
     return build(None)
