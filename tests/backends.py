@@ -101,56 +101,49 @@ def _unique_name() -> str:
     return f"cc_test_{os.getpid()}_{secrets.token_hex(4)}"
 
 
-class PostgresBackend(SqlBackend):
+class ServerBackend(SqlBackend):
+    """A database made for this session on a server, dropped when the session ends."""
+
     supports_row_locks = True
     is_server = True
 
-    def __init__(self) -> None:
-        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        name = _unique_name()
+    def __init__(self, name: str, admin_url: str, create: str, drop: str) -> None:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        database = _unique_name()
         try:
             with admin.connect() as conn:
-                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                conn.exec_driver_sql(create.format(database))
         except sa.exc.OperationalError as exc:
             admin.dispose()
             raise RuntimeError(
-                f"PostgreSQL was selected but cannot be reached at {POSTGRES_ADMIN_URL}: {exc}"
+                f"{name} was selected but cannot be reached at {admin_url}: {exc}"
             ) from exc
 
-        def drop() -> None:
+        def drop_database() -> None:
             with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.exec_driver_sql(drop.format(database))
             admin.dispose()
 
-        url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-        super().__init__("postgresql", url, drop)
+        url = make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+        super().__init__(name, url, drop_database)
 
 
-class MariadbBackend(SqlBackend):
-    supports_row_locks = True
-    is_server = True
+def postgres_backend() -> ServerBackend:
+    return ServerBackend(
+        "postgresql",
+        POSTGRES_ADMIN_URL,
+        create='CREATE DATABASE "{}"',
+        drop='DROP DATABASE IF EXISTS "{}" WITH (FORCE)',
+    )
 
-    def __init__(self) -> None:
-        admin = create_engine(MARIADB_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        name = _unique_name()
-        try:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(
-                    f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-                )
-        except sa.exc.OperationalError as exc:
-            admin.dispose()
-            raise RuntimeError(
-                f"MariaDB was selected but cannot be reached at {MARIADB_ADMIN_URL}: {exc}"
-            ) from exc
 
-        def drop() -> None:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
-            admin.dispose()
-
-        url = make_url(MARIADB_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-        super().__init__("mariadb", url, drop)
+def mariadb_backend() -> ServerBackend:
+    return ServerBackend(
+        "mariadb",
+        MARIADB_ADMIN_URL,
+        create="CREATE DATABASE `{}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+        drop="DROP DATABASE IF EXISTS `{}`",
+    )
 
 
 def open_backend(name: str, tmp: Path) -> Backend:
@@ -159,7 +152,7 @@ def open_backend(name: str, tmp: Path) -> Backend:
     if name == "sqlite":
         return SqliteBackend(tmp)
     if name == "postgresql":
-        return PostgresBackend()
+        return postgres_backend()
     if name == "mariadb":
-        return MariadbBackend()
+        return mariadb_backend()
     raise ValueError(name)

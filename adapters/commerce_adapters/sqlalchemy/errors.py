@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import exc as sa_exc
 
 from commerce_core.kernel.errors import (
@@ -11,7 +14,7 @@ from commerce_core.kernel.errors import (
     StorageUnavailable,
 )
 
-__all__ = ["translate"]
+__all__ = ["translate", "translating"]
 
 _PG_CONFLICT = {"40001", "40P01", "55P03", "23505"}
 _MYSQL_CONFLICT = {1213, 1205, 1062, 1020}
@@ -52,3 +55,12 @@ def translate(exc: sa_exc.SQLAlchemyError) -> CommerceError:
     ):
         return StorageUnavailable(f"the database cannot be reached: {message}")
     return StorageError(f"the database refused the operation: {message}")
+
+
+@contextmanager
+def translating() -> Iterator[None]:
+    """Run a block, turning any SQLAlchemy/driver error into the project's error."""
+    try:
+        yield
+    except sa_exc.SQLAlchemyError as exc:
+        raise translate(exc) from exc

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
 
 from commerce_adapters.sqlalchemy import tables as t
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
-from commerce_adapters.sqlalchemy.errors import translate
+from commerce_adapters.sqlalchemy.errors import translate, translating
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Timer, TimerStatus
 from commerce_core.app.unit_of_work import SeenAggregates
 from commerce_core.catalog.errors import CategoryNotFound
@@ -317,10 +317,8 @@ class _Executor:
         self._conn = conn
 
     def execute(self, statement: Any, parameters: Any = None) -> CursorResult[Any]:
-        try:
+        with translating():
             return self._conn.execute(statement, parameters)
-        except sa_exc.SQLAlchemyError as exc:
-            raise translate(exc) from exc
 
 
 class SqlUnitOfWork:
@@ -343,12 +341,9 @@ class SqlUnitOfWork:
         return self._conn
 
     def __enter__(self) -> Self:
-        try:
+        with translating():
             # SQLAlchemy begins a transaction on first use (autobegin) and after each commit.
-            conn = self._storage.engine.connect()
-        except sa_exc.SQLAlchemyError as exc:
-            raise translate(exc) from exc
-        self._conn = conn
+            self._conn = self._storage.engine.connect()
         return self
 
     def __exit__(
@@ -374,16 +369,12 @@ class SqlUnitOfWork:
         return self.seen.collect()
 
     def commit(self) -> None:
-        try:
+        with translating():
             self.connection.commit()
-        except sa_exc.SQLAlchemyError as exc:
-            raise translate(exc) from exc
 
     def rollback(self) -> None:
-        try:
+        with translating():
             self.connection.rollback()
-        except sa_exc.SQLAlchemyError as exc:
-            raise translate(exc) from exc
 
 
 class SqlCategoryQueries:
@@ -399,7 +390,7 @@ class SqlCategoryQueries:
 
     def tree(self) -> tuple[CategoryNode, ...]:
         c = t.categories.c
-        with self._storage.translating(), self._read() as conn:
+        with translating(), self._read() as conn:
             rows = conn.execute(
                 sa.select(c.id, c.name, c.parent_id, c.position).order_by(c.position, c.id)
             ).all()
@@ -431,7 +422,7 @@ class SqlCategoryQueries:
         )
 
     def get(self, id: CategoryId) -> CategoryView:
-        with self._storage.translating(), self._read() as conn:
+        with translating(), self._read() as conn:
             path = self._path(conn, id)
             if not path:
                 raise CategoryNotFound(id)
@@ -451,7 +442,7 @@ class SqlCategoryQueries:
 
     def children(self, parent: CategoryId | None, page: PageRequest) -> Page[CategoryView]:
         c = t.categories.c
-        with self._storage.translating(), self._read() as conn:
+        with translating(), self._read() as conn:
             prefix: tuple[str, ...] = ()
             if parent is not None:
                 path = self._path(conn, parent)
@@ -504,23 +495,5 @@ class SqlStorage:
     def categories(self) -> SqlCategoryQueries:
         return SqlCategoryQueries(self)
 
-    def translating(self) -> _Translating:
-        """A context manager turning driver errors into the project's errors."""
-        return _Translating()
-
     def close(self) -> None:
         self.engine.dispose()
-
-
-class _Translating:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if isinstance(exc, sa_exc.SQLAlchemyError):
-            raise translate(exc) from exc

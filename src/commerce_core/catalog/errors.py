@@ -15,6 +15,10 @@ __all__ = [
 ]
 
 
+def _label(id: str, name: str) -> str:
+    return f"category {name!r} ({id})" if name else f"category {id!r}"
+
+
 class CategoryNotFound(NotFound):
     """No category has this id."""
 
@@ -29,9 +33,11 @@ class CategoryCycle(DomainError):
 
     code = "category_cycle"
 
-    def __init__(self, category: str, parent: str) -> None:
+    def __init__(
+        self, category: str, parent: str, *, name: str = "", parent_name: str = ""
+    ) -> None:
         super().__init__(
-            f"cannot move category {category!r} under {parent!r}: "
+            f"cannot move {_label(category, name)} under {_label(parent, parent_name)}: "
             "that is the category itself or one of its descendants",
             category=category,
             parent=parent,
@@ -45,9 +51,10 @@ class CategoryNotEmpty(DomainError):
 
     code = "category_not_empty"
 
-    def __init__(self, category: str, children: int) -> None:
+    def __init__(self, category: str, children: int, *, name: str = "") -> None:
+        kids = "subcategory" if children == 1 else "subcategories"
         super().__init__(
-            f"category {category!r} still has {children} subcategories; move or delete them first",
+            f"{_label(category, name)} still has {children} {kids}; move or delete them first",
             category=category,
             children=children,
         )
@@ -83,7 +90,8 @@ class CategoryOrderMismatch(DomainError):
     ) -> None:
         super().__init__(
             "a new order must list every child of the parent exactly once "
-            f"(missing: {missing}, not children or repeated: {unexpected})",
+            f"(missing: {', '.join(missing) or 'none'}; "
+            f"not children or repeated: {', '.join(unexpected) or 'none'})",
             parent=parent,
             missing=",".join(missing),
             unexpected=",".join(unexpected),

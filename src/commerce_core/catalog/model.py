@@ -148,7 +148,7 @@ class CategoryTree:
         if parent is not None:
             self.get(parent)
             if parent == id or any(a.id == id for a in self.ancestors(parent)):
-                raise CategoryCycle(id, parent)
+                raise CategoryCycle(id, parent, name=node.name, parent_name=self.nodes[parent].name)
         if parent != node.parent:
             self._check_unique_name(node.name, parent, ignore=id)
         old_siblings = [c for c in self.children(node.parent) if c.id != id]
@@ -193,7 +193,7 @@ class CategoryTree:
         node = self.get(id)
         kids = self.children(id)
         if kids:
-            raise CategoryNotEmpty(id, len(kids))
+            raise CategoryNotEmpty(id, len(kids), name=node.name)
         del self.nodes[id]
         self._renumber(node.parent, self.children(node.parent))
         self.events.append(CategoryDeleted(category=id, name=node.name, parent=node.parent, at=at))
