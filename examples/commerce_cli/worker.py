@@ -14,8 +14,7 @@ from rich.text import Text
 
 from commerce_cli.render import make_console, print_error
 from commerce_cli.session import DEFAULT_DB, Db, open_store, say
-from commerce_core import Commerce, ConcurrencyConflict, RunReport
-from commerce_core.kernel import StorageUnavailable
+from commerce_core import Commerce, RunReport
 
 __all__ = ["BATCH", "worker"]
 
@@ -55,22 +54,6 @@ def _print_report(commerce: Commerce, report: RunReport) -> None:
             make_console().print(line, soft_wrap=True)
 
 
-def _loop(commerce: Commerce, interval: float, stop: threading.Event) -> None:
-    while not stop.is_set():
-        try:
-            report = commerce.run_due(limit=BATCH)
-        except (StorageUnavailable, ConcurrencyConflict) as exc:
-            # Transient: a worker outlives a database restart.
-            print_error(exc)
-            stop.wait(interval)
-            continue
-        ran = len(report.done) + len(report.retried) + len(report.failed)
-        if ran:
-            _print_report(commerce, report)
-        if ran < BATCH:  # caught up; otherwise go straight on with the next batch
-            stop.wait(interval)
-
-
 def worker(
     db: Db = DEFAULT_DB,
     once: Annotated[bool, typer.Option("--once", help="Run due jobs once and exit.")] = False,
@@ -86,7 +69,14 @@ def worker(
         try:
             with _stop_on_signals() as stop:
                 say(Text(f"Worker running every {interval:g}s; Ctrl-C to stop.", style="dim"))
-                _loop(commerce, interval, stop)
+                commerce.work(
+                    interval=interval,
+                    batch=BATCH,
+                    stop=stop.is_set,
+                    sleep=stop.wait,
+                    on_report=lambda report: _print_report(commerce, report),
+                    on_error=print_error,
+                )
         except KeyboardInterrupt:
             pass
         say(Text("Worker stopped.", style="dim"))

@@ -9,7 +9,15 @@ import pytest
 from attrs import frozen
 from tests.backends import Backend
 
-from commerce_core import Actor, Commerce, Forbidden, InputError
+from commerce_core import (
+    Actor,
+    Commerce,
+    CommerceError,
+    Forbidden,
+    InputError,
+    RunReport,
+    StorageUnavailable,
+)
 from commerce_core.app import HandlerContext
 from commerce_core.catalog import CategoryCreated, CreateCategory, RenameCategory
 from commerce_core.kernel import Command, DomainEvent
@@ -140,3 +148,34 @@ def test_timers_are_authorized_when_scheduled_and_when_run(
     assert failed.last_error is not None
     assert failed.last_error.startswith("forbidden")
     shop.close()
+
+
+def test_the_worker_goes_on_after_a_full_batch_and_survives_an_outage(
+    shop: Commerce, clock: FrozenClock, staff: Actor
+) -> None:
+    for i in range(3):
+        shop.schedule(CreateCategory(name=f"C{i}"), due_at=clock.now(), key=f"k{i}", actor=staff)
+    reports: list[RunReport] = []
+    errors: list[CommerceError] = []
+    sleeps: list[float] = []
+    real_run_due = shop.run_due
+    calls = iter(range(100))
+
+    def flaky_run_due(now: datetime | None = None, *, limit: int = 1000) -> RunReport:
+        if next(calls) == 0:
+            raise StorageUnavailable("the database restarts")
+        return real_run_due(now, limit=limit)
+
+    shop.run_due = flaky_run_due  # type: ignore[method-assign]
+    shop.work(
+        interval=2.0,
+        batch=2,
+        stop=lambda: len(sleeps) >= 2,
+        sleep=sleeps.append,
+        on_report=reports.append,
+        on_error=errors.append,
+    )
+    assert [type(e) for e in errors] == [StorageUnavailable]
+    # outage → sleep; full batch of 2 → straight on; last 1 → sleep, stop.
+    assert [len(r.done) for r in reports] == [2, 1]
+    assert sleeps == [2.0, 2.0]

@@ -25,6 +25,7 @@ from commerce_core.kernel.errors import (
     Forbidden,
     InputError,
     NotFound,
+    StorageUnavailable,
 )
 from commerce_core.kernel.ids import IdGenerator
 from commerce_core.kernel.messages import Command, DomainEvent
@@ -263,12 +264,37 @@ class Commerce:
         self,
         *,
         interval: float = 1.0,
+        batch: int = 100,
         stop: Callable[[], bool] = lambda: False,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] = time.sleep,
+        on_report: Callable[[RunReport], None] | None = None,
+        on_error: Callable[[CommerceError], None] | None = None,
     ) -> None:
-        """A worker loop: run due timers, sleep ``interval`` seconds, until ``stop()``."""
+        """The worker loop: run due timers in batches until ``stop()`` is true.
+
+        After a short batch it sleeps ``interval`` seconds (pass ``threading.Event.wait`` as
+        ``sleep`` to be woken at once on shutdown); after a full one it goes straight on.
+        A database that is down, or a conflict, is reported to ``on_error`` and retried
+        after ``interval``: a worker outlives a database restart.
+        """
         while not stop():
-            report = self.run_due()
-            if report.done or report.failed:
-                log.info("timers: %d done, %d failed", len(report.done), len(report.failed))
-            sleep(interval)
+            try:
+                report = self.run_due(limit=batch)
+            except (StorageUnavailable, ConcurrencyConflict) as exc:
+                log.warning("worker: %s", exc)
+                if on_error is not None:
+                    on_error(exc)
+                sleep(interval)
+                continue
+            ran = len(report.done) + len(report.retried) + len(report.failed)
+            if ran:
+                log.info(
+                    "timers: %d done, %d retried, %d failed",
+                    len(report.done),
+                    len(report.retried),
+                    len(report.failed),
+                )
+                if on_report is not None:
+                    on_report(report)
+            if ran < batch:
+                sleep(interval)
