@@ -19,7 +19,7 @@ from commerce_core import (
     StorageUnavailable,
 )
 from commerce_core.app import HandlerContext
-from commerce_core.catalog import CategoryCreated, CreateCategory, RenameCategory
+from commerce_core.catalog import CategoryCreated, CategoryId, CreateCategory, RenameCategory
 from commerce_core.kernel import Command, DomainEvent
 from commerce_core.testing import FrozenClock
 
@@ -179,3 +179,43 @@ def test_the_worker_goes_on_after_a_full_batch_and_survives_an_outage(
     # outage → sleep; full batch of 2 → straight on; last 1 → sleep, stop.
     assert [len(r.done) for r in reports] == [2, 1]
     assert sleeps == [2.0, 2.0]
+
+
+@frozen(kw_only=True)
+class LaunchCategory(Command[CategoryId]):
+    """A test command: create a category and, in the same transaction, schedule its rename."""
+
+    type_name = "test.launch_category"
+    name: str
+    crash: bool = False
+
+
+def launch_category(cmd: LaunchCategory, ctx: HandlerContext) -> CategoryId:
+    tree = ctx.uow.categories.get()
+    node = tree.add(CategoryId(ctx.new_id()), cmd.name, parent=None, at=ctx.now())
+    ctx.uow.categories.save(tree)
+    ctx.schedule(
+        RenameCategory(category=node.id, name=f"{cmd.name} (live)"),
+        due_at=ctx.now() + timedelta(minutes=5),
+        key=f"launch:{node.id}",
+    )
+    if cmd.crash:
+        raise RuntimeError("crashed after scheduling")
+    return node.id
+
+
+def test_a_handler_schedules_in_its_own_transaction(
+    shop: Commerce, clock: FrozenClock, staff: Actor
+) -> None:
+    shop.register(LaunchCategory, launch_category)
+    with pytest.raises(RuntimeError):
+        shop.execute(LaunchCategory(name="Ghost", crash=True), actor=staff)
+    assert shop.scheduled_count() == 0
+    assert shop.categories.tree() == ()
+    new = shop.execute(LaunchCategory(name="Autumn"), actor=staff)
+    timer = shop.scheduled(f"launch:{new}")
+    assert timer is not None
+    assert timer.actor == staff
+    clock.advance(minutes=5)
+    assert shop.run_due().done == (f"launch:{new}",)
+    assert shop.categories.get(new).name == "Autumn (live)"

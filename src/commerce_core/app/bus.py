@@ -19,9 +19,15 @@ from typing import Any, Protocol, TypeVar
 from attrs import frozen
 
 from commerce_core import serialization
-from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Storage, UnitOfWork
+from commerce_core.app.ports import (
+    IdempotencyRecord,
+    OutboxMessage,
+    Storage,
+    Timer,
+    UnitOfWork,
+)
 from commerce_core.kernel.actors import Actor
-from commerce_core.kernel.clock import Clock
+from commerce_core.kernel.clock import Clock, ensure_utc
 from commerce_core.kernel.errors import (
     ConcurrencyConflict,
     ConfigurationError,
@@ -40,6 +46,7 @@ __all__ = [
     "HandlerContext",
     "MessageBus",
     "Subscriber",
+    "make_timer",
 ]
 
 log = logging.getLogger("commerce_core.bus")
@@ -49,6 +56,7 @@ Handler = Callable[[Any, "HandlerContext"], Any]
 Subscriber = Callable[[DomainEvent], None]
 
 IDEMPOTENCY_KEY_MAX = 200
+TIMER_KEY_MAX = 200
 
 
 class Authorizer(Protocol):
@@ -64,20 +72,52 @@ class AllowAll:
         return None
 
 
+def make_timer(command: Command[Any], *, due_at: datetime, key: str, actor: Actor) -> Timer:
+    """A validated timer for ``command``: key checked, time aware, command serialized."""
+    check_text(key, "key", max_length=TIMER_KEY_MAX)
+    return Timer(
+        key=key,
+        due_at=ensure_utc(due_at, "due_at"),
+        command=serialization.unstructure_message(command),
+        actor=actor,
+    )
+
+
 @frozen
 class HandlerContext:
-    """What a handler gets: the unit of work, the actor, the time and new ids."""
+    """What a handler gets: the unit of work, the actor, the time, new ids, and timers."""
 
     uow: UnitOfWork
     actor: Actor
     clock: Clock
     ids: IdGenerator
+    bus: MessageBus
 
     def now(self) -> datetime:
         return self.clock.now()
 
     def new_id(self) -> str:
         return self.ids.new_id()
+
+    def schedule(
+        self,
+        command: Command[Any],
+        *,
+        due_at: datetime,
+        key: str,
+        actor: Actor | None = None,
+    ) -> None:
+        """Run ``command`` at ``due_at``, in this same transaction: if the handler fails,
+        the timer was never set. Same key replaces. Runs as ``actor`` (default: this one)."""
+        runner = actor or self.actor
+        self.bus.handler_for(command)
+        # Checked now and again when it runs: permissions may change in between.
+        self.bus.authorizer.authorize(runner, command)
+        self.uow.timers.schedule(make_timer(command, due_at=due_at, key=key, actor=runner))
+
+    def cancel_schedule(self, key: str) -> bool:
+        """Cancel a timer in this transaction; False if none had that key."""
+        return self.uow.timers.cancel(key)
 
 
 class MessageBus:
@@ -189,7 +229,7 @@ class MessageBus:
         Does not commit: the caller owns the transaction (the bus, or the timer runner).
         """
         handler = handler or self.handler_for(command)
-        ctx = HandlerContext(uow=uow, actor=actor, clock=self.clock, ids=self.ids)
+        ctx = self.context(uow, actor)
         result = handler(command, ctx)
         events = uow.collect_events()
         if events:
@@ -206,6 +246,10 @@ class MessageBus:
                 ]
             )
         return result, events
+
+    def context(self, uow: UnitOfWork, actor: Actor) -> HandlerContext:
+        """The context handlers get, for work done in ``uow`` on behalf of ``actor``."""
+        return HandlerContext(uow=uow, actor=actor, clock=self.clock, ids=self.ids, bus=self)
 
     def dispatch(self, events: list[DomainEvent]) -> None:
         """Give committed events to in-process subscribers; a failing one is logged only.

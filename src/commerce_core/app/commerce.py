@@ -11,7 +11,7 @@ from typing import Any, Self, TypeVar
 from attrs import frozen
 
 from commerce_core import serialization
-from commerce_core.app.bus import Authorizer, Handler, MessageBus, Subscriber
+from commerce_core.app.bus import Authorizer, Handler, MessageBus, Subscriber, make_timer
 from commerce_core.app.ports import Storage, Timer
 from commerce_core.app.system import SystemClock, TimeOrderedIds
 from commerce_core.catalog.ports import CategoryQueries
@@ -29,7 +29,6 @@ from commerce_core.kernel.errors import (
 )
 from commerce_core.kernel.ids import IdGenerator
 from commerce_core.kernel.messages import Command, DomainEvent
-from commerce_core.kernel.validation import check_text
 
 __all__ = ["DEFAULT_URL", "Commerce", "RunReport"]
 
@@ -44,7 +43,6 @@ BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {**CATALOG_HANDLERS}
 
 #: Timer attempts that fail unexpectedly before the timer is given up on.
 MAX_TIMER_ATTEMPTS = 5
-TIMER_KEY_MAX = 200
 
 
 @frozen
@@ -158,18 +156,13 @@ class Commerce:
     # -- timers ------------------------------------------------------------------------
     def schedule(self, command: Command[Any], *, due_at: datetime, key: str, actor: Actor) -> None:
         """Run ``command`` at ``due_at`` (by :meth:`run_due`), once; same key replaces."""
-        check_text(key, "key", max_length=TIMER_KEY_MAX)
-        due = ensure_utc(due_at, "due_at")
-        self.bus.handler_for(command)
-        # Checked now and again when it runs: permissions may change in between.
-        self.bus.authorizer.authorize(actor, command)
-        timer = Timer(
-            key=key, due_at=due, command=serialization.unstructure_message(command), actor=actor
-        )
+        make_timer(command, due_at=due_at, key=key, actor=actor)  # refuse bad input early
         for attempt in range(1, self.bus.max_attempts + 1):
             try:
                 with self.storage.unit_of_work() as uow:
-                    uow.timers.schedule(timer)
+                    self.bus.context(uow, actor).schedule(
+                        command, due_at=due_at, key=key, actor=actor
+                    )
                     uow.commit()
                 return
             except ConcurrencyConflict:
