@@ -48,7 +48,6 @@ class Backend:
     url: str
     supports_row_locks = False
     supports_overlapping_units = True
-    is_server = False
 
     def storage(self) -> Storage:
         raise NotImplementedError
@@ -105,7 +104,6 @@ class ServerBackend(SqlBackend):
     """A database made for this session on a server, dropped when the session ends."""
 
     supports_row_locks = True
-    is_server = True
 
     def __init__(self, name: str, admin_url: str, create: str, drop: str) -> None:
         admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")

@@ -11,7 +11,7 @@ from typing import Any, Self, TypeVar
 from attrs import frozen
 
 from commerce_core import serialization
-from commerce_core.app.bus import Authorizer, Handler, MessageBus, Subscriber, make_timer
+from commerce_core.app.bus import Authorizer, Handler, MessageBus, Subscriber
 from commerce_core.app.ports import Storage, Timer
 from commerce_core.app.system import SystemClock, TimeOrderedIds
 from commerce_core.catalog.ports import CategoryQueries
@@ -156,7 +156,6 @@ class Commerce:
     # -- timers ------------------------------------------------------------------------
     def schedule(self, command: Command[Any], *, due_at: datetime, key: str, actor: Actor) -> None:
         """Run ``command`` at ``due_at`` (by :meth:`run_due`), once; same key replaces."""
-        make_timer(command, due_at=due_at, key=key, actor=actor)  # refuse bad input early
         for attempt in range(1, self.bus.max_attempts + 1):
             try:
                 with self.storage.unit_of_work() as uow:

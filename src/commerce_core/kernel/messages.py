@@ -18,7 +18,6 @@ __all__ = [
     "DomainEvent",
     "Message",
     "message_class",
-    "message_classes",
     "result_type",
 ]
 
@@ -60,11 +59,6 @@ class DomainEvent(Message):
 def message_class(name: str) -> type[Message] | None:
     """The registered message class for a type name, if any."""
     return _REGISTRY.get(name)
-
-
-def message_classes() -> dict[str, type[Message]]:
-    """A copy of the registry (type name → class)."""
-    return dict(_REGISTRY)
 
 
 def result_type(command: type[Command[Any]]) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 from commerce_core.kernel.errors import InputError
 
-__all__ = ["bounded_text", "check_text", "optional_bounded_text", "positive_int"]
+__all__ = ["bounded_text", "check_text", "optional_bounded_text"]
 
 
 def check_text(value: object, path: str, *, max_length: int, min_length: int = 1) -> str:
@@ -41,17 +41,5 @@ def optional_bounded_text(path: str, *, max_length: int) -> Callable[[Any, Any, 
     def validate(_: Any, __: Any, value: Any) -> None:
         if value is not None:
             check_text(value, path, max_length=max_length)
-
-    return validate
-
-
-def positive_int(path: str, *, allow_zero: bool = True) -> Callable[[Any, Any, Any], None]:
-    """An attrs validator: a real int (not a bool), >= 0 (or > 0)."""
-
-    def validate(_: Any, __: Any, value: Any) -> None:
-        if type(value) is not int:
-            raise InputError.for_field(path, f"expected an integer, got {type(value).__name__}")
-        if value < 0 or (value == 0 and not allow_zero):
-            raise InputError.for_field(path, "must be positive" if not allow_zero else ">= 0")
 
     return validate
