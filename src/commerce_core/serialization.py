@@ -9,9 +9,11 @@ the outbox and the timer store can read them back. Every structuring failure bec
 
 from __future__ import annotations
 
+import re
+import types
 import typing
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
@@ -22,10 +24,11 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
     IterableValidationNote,
+    StructureHandlerNotFoundError,
 )
 
 from commerce_core.kernel.clock import ensure_utc
-from commerce_core.kernel.errors import FieldError, InputError
+from commerce_core.kernel.errors import ConfigurationError, FieldError, InputError
 from commerce_core.kernel.messages import Command, DomainEvent, Message, message_class
 from commerce_core.kernel.money import Money
 
@@ -46,6 +49,8 @@ T = TypeVar("T")
 def _structure_int(value: object, _: type) -> int:
     if type(value) is not int:
         raise TypeError(f"expected an integer, got {type(value).__name__}")
+    if not INT_MIN <= value <= INT_MAX:
+        raise ValueError("out of range: integers here fit in 64 bits")
     return value
 
 
@@ -70,9 +75,34 @@ def _refuse_float(value: object, _: type) -> float:
     raise TypeError("floats are not accepted here; send an exact decimal string")
 
 
+#: The only decimal text the edge reads: ASCII digits, an optional sign and fraction. No
+#: exponents, spaces, underscores or other scripts' digits, which Python's own parsers accept.
+DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+DECIMAL_TEXT_MAX = 40
+#: Integers at the edge fit a signed 64-bit column.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _check_decimal_text(value: str) -> str:
+    if len(value) > DECIMAL_TEXT_MAX or not DECIMAL_TEXT.fullmatch(value):
+        raise ValueError(
+            f"{_shorten(value)} is not a plain decimal number; write digits with an "
+            f"optional '-' and '.', e.g. \"12.34\" (at most {DECIMAL_TEXT_MAX} characters)"
+        )
+    return value
+
+
 def _structure_decimal(value: object, _: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise TypeError(f"expected a decimal string, got {type(value).__name__}")
+    if isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
+        raise ValueError("out of range")
+    if isinstance(value, str):
+        _check_decimal_text(value)
     try:
         result = Decimal(value)
     except InvalidOperation:
@@ -80,6 +110,19 @@ def _structure_decimal(value: object, _: type) -> Decimal:
     if not result.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
     return result
+
+
+def _structure_date(value: object, _: type) -> date:
+    if isinstance(value, datetime) or not isinstance(value, str | date):
+        raise TypeError("expected an ISO-8601 date string such as '2026-01-31'")
+    if isinstance(value, date):
+        return value
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value, re.ASCII):
+        raise ValueError(f"{_shorten(value)} is not an ISO-8601 date such as '2026-01-31'")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{_shorten(value)} is not a valid date") from None
 
 
 def _structure_datetime(value: object, _: type) -> datetime:
@@ -103,12 +146,21 @@ def _structure_money(value: object, _: type) -> Money:
     extra = set(value) - {"amount", "currency"}
     if extra:
         raise ForbiddenExtraKeysError("", Money, extra)
-    amount = value.get("amount")
+    if "amount" not in value:
+        raise InputError.for_field("amount", 'required: a decimal string such as "12.34"')
+    amount = value["amount"]
     code = value.get("currency", "CNY")
     if isinstance(amount, bool) or not isinstance(amount, str | int):
-        raise TypeError('amount must be a decimal string such as "12.34" (never a float)')
+        raise InputError.for_field(
+            "amount", 'must be a decimal string such as "12.34" (never a float)'
+        )
+    if isinstance(amount, str):
+        try:
+            _check_decimal_text(amount)
+        except ValueError as exc:
+            raise InputError.for_field("amount", str(exc)) from None
     if not isinstance(code, str):
-        raise TypeError("currency must be an ISO-4217 code string")
+        raise InputError.for_field("currency", "must be an ISO-4217 code string such as 'CNY'")
     return Money.of(amount, code)
 
 
@@ -116,9 +168,47 @@ def _unstructure_money(value: Money) -> dict[str, str]:
     return {"amount": str(value.to_decimal()), "currency": value.currency}
 
 
+def _is_union(t: Any) -> bool:
+    return typing.get_origin(t) in (typing.Union, types.UnionType)
+
+
 def _is_homogeneous_tuple(t: Any) -> bool:
     args = typing.get_args(t)
     return typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _union_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any], Any]]:
+    """Unions (``int | str``, ``X | None``): the first member that reads the value wins; a
+    value of a member's own type that member refuses keeps that member's error."""
+
+    def union_hook(t: Any) -> Callable[[object, Any], Any]:
+        members = typing.get_args(t)
+        names = " or ".join(
+            "null" if m is type(None) else getattr(m, "__name__", str(m)) for m in members
+        )
+
+        def structure_union(value: object, _: Any) -> Any:
+            if value is None:
+                if type(None) in members:
+                    return None
+                raise TypeError(f"expected {names}, got null")
+            failures: list[Exception] = []
+            for member in members:
+                if member is type(None):
+                    continue
+                try:
+                    return conv.structure(value, member)
+                except (ClassValidationError, IterableValidationError, TypeError, ValueError) as e:
+                    if type(value) is member:  # the right kind of value, but a bad one
+                        raise
+                    failures.append(e)
+            if len(failures) == 1:
+                raise failures[0]
+            raise TypeError(f"expected {names}, got {type(value).__name__}")
+
+        return structure_union
+
+    return union_hook
 
 
 def make_converter() -> cattrs.Converter:
@@ -133,8 +223,12 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_unstructure_hook(datetime, lambda d: ensure_utc(d).isoformat())
+    conv.register_structure_hook(date, _structure_date)
+    conv.register_unstructure_hook(date, date.isoformat)
     conv.register_structure_hook(Money, _structure_money)
     conv.register_unstructure_hook(Money, _unstructure_money)
+
+    conv.register_structure_hook_factory(_is_union, _union_hook(conv))
 
     def tuple_hook(t: Any) -> Callable[[object, Any], tuple[Any, ...]]:
         item = typing.get_args(t)[0]
@@ -224,8 +318,31 @@ def structure(data: object, cls: type[T]) -> T:
         return converter.structure(data, cls)
     except InputError:
         raise
+    except StructureHandlerNotFoundError as exc:
+        raise ConfigurationError(
+            f"the JSON edge cannot read {exc.type_!r}; use JSON-friendly field types "
+            "(str, int, bool, Decimal, Money, date, datetime, enums, tuples, attrs classes) "
+            "or register a hook on commerce_core.serialization.converter"
+        ) from None
     except (ClassValidationError, IterableValidationError, TypeError, ValueError, KeyError) as exc:
+        if _handler_missing(exc) is not None:
+            raise ConfigurationError(
+                f"the JSON edge cannot read {_handler_missing(exc)!r}; use JSON-friendly "
+                "field types or register a hook on commerce_core.serialization.converter"
+            ) from None
         raise InputError(_field_errors(exc)) from None
+
+
+def _handler_missing(exc: BaseException) -> object | None:
+    """The type no hook could read, if that is what is underneath a validation error."""
+    if isinstance(exc, StructureHandlerNotFoundError):
+        found: object = exc.type_
+        return found
+    for sub in getattr(exc, "exceptions", ()):
+        found = _handler_missing(sub)
+        if found is not None:
+            return found
+    return None
 
 
 def unstructure(value: object) -> Any:
@@ -252,7 +369,7 @@ def structure_message(data: object, kind: type[Message] = Message) -> Message:
         )
     cls = message_class(name)
     if cls is None:
-        raise InputError.for_field("type", f"unknown message type {name!r}")
+        raise InputError.for_field("type", f"unknown message type {_shorten(name, 80)}")
     if not issubclass(cls, kind):
         what = (
             "a command" if kind is Command else "an event" if kind is DomainEvent else "a message"

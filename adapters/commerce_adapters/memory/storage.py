@@ -45,11 +45,20 @@ class _State:
     timers: dict[str, Timer] = field(factory=dict)
 
 
+#: How long a unit of work waits for the category tree another one holds.
+TREE_LOCK_TIMEOUT = 30.0
+
+
 class MemoryStorage:
-    """The committed state and a lock that makes each commit atomic."""
+    """The committed state and a lock that makes each commit atomic.
+
+    The category tree, a known-hot aggregate, is also locked when a unit of work loads it
+    (as the SQL backends lock its row), so concurrent writers queue instead of conflicting.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        self._tree_lock = threading.Lock()
         self._state = _State()
         self._closed = False
 
@@ -74,6 +83,10 @@ class _Repo:
 class MemoryCategoryTreeRepository(_Repo):
     def get(self) -> CategoryTree:
         uow = self._uow
+        if not uow._holds_tree:
+            if not uow._storage._tree_lock.acquire(timeout=TREE_LOCK_TIMEOUT):
+                raise ConcurrencyConflict("category tree", "locked by another unit of work")
+            uow._holds_tree = True
         if uow._tree is not None:
             nodes, version = uow._tree
         else:
@@ -93,6 +106,10 @@ class MemoryCategoryTreeRepository(_Repo):
             raise ConcurrencyConflict("category tree", f"saved v{tree.version}, store v{current}")
         if uow._tree_base is None:
             uow._tree_base = tree.version
+        with uow._storage._lock:
+            unchanged = uow._tree is None and tree.nodes == uow._storage._state.categories
+        if unchanged or (uow._tree is not None and tree.nodes == uow._tree[0]):
+            return  # nothing changed: no new version, nothing to write
         tree.version += 1
         uow._tree = (dict(tree.nodes), tree.version)
         uow._seen.add(tree)
@@ -165,38 +182,72 @@ class MemoryTimerStore(_Repo):
     def get(self, key: str) -> Timer | None:
         return self._view().get(key)
 
-    def claim_due(self, now: datetime) -> Timer | None:
+    def claim_due(self, now: datetime, *, claim: str, lease_until: datetime) -> Timer | None:
         due = [
-            t for t in self._view().values() if t.status == TimerStatus.PENDING and t.due_at <= now
+            t
+            for t in self._view().values()
+            if t.status == TimerStatus.PENDING
+            and t.due_at <= now
+            and (t.claim is None or t.lease_until is None or t.lease_until <= now)
         ]
         if not due:
             return None
-        timer = min(due, key=lambda t: (t.due_at, t.key))
-        self._uow._timer_reads.setdefault(timer.key, timer)
-        return timer
-
-    def _existing(self, key: str) -> Timer:
-        timer = self._view().get(key)
-        if timer is None:
-            raise ConcurrencyConflict("timer", f"{key!r} is gone")
-        return timer
-
-    def complete(self, key: str) -> None:
-        self._existing(key)
-        self._write(key, None)
-
-    def retry_later(self, key: str, *, due_at: datetime, error: str) -> None:
-        timer = self._existing(key)
-        self._write(
-            key, evolve(timer, due_at=due_at, attempts=timer.attempts + 1, last_error=error)
+        timer = evolve(
+            min(due, key=lambda t: (t.due_at, t.key)), claim=claim, lease_until=lease_until
         )
+        self._write(timer.key, timer)
+        return timer
 
-    def fail(self, key: str, *, error: str) -> None:
-        timer = self._existing(key)
+    def _claimed(self, key: str, claim: str) -> Timer | None:
+        timer = self._view().get(key)
+        return timer if timer is not None and timer.claim == claim else None
+
+    def complete(self, key: str, claim: str) -> bool:
+        if self._claimed(key, claim) is None:
+            return False
+        self._write(key, None)
+        return True
+
+    def retry_later(self, key: str, claim: str, *, due_at: datetime, error: str) -> bool:
+        timer = self._claimed(key, claim)
+        if timer is None:
+            return False
         self._write(
             key,
-            evolve(timer, status=TimerStatus.FAILED, attempts=timer.attempts + 1, last_error=error),
+            evolve(
+                timer,
+                due_at=due_at,
+                attempts=timer.attempts + 1,
+                last_error=error,
+                claim=None,
+                lease_until=None,
+            ),
         )
+        return True
+
+    def fail(self, key: str, claim: str, *, error: str) -> bool:
+        timer = self._claimed(key, claim)
+        if timer is None:
+            return False
+        self._write(
+            key,
+            evolve(
+                timer,
+                status=TimerStatus.FAILED,
+                attempts=timer.attempts + 1,
+                last_error=error,
+                claim=None,
+                lease_until=None,
+            ),
+        )
+        return True
+
+    def release(self, key: str, claim: str) -> bool:
+        timer = self._claimed(key, claim)
+        if timer is None:
+            return False
+        self._write(key, evolve(timer, claim=None, lease_until=None))
+        return True
 
     def count_pending(self, due_by: datetime | None = None) -> int:
         return sum(
@@ -225,6 +276,9 @@ class MemoryUnitOfWork:
         self.timers = MemoryTimerStore(self)
 
     def _reset(self) -> None:
+        if getattr(self, "_holds_tree", False):
+            self._storage._tree_lock.release()
+        self._holds_tree = False
         self._tree: tuple[dict[CategoryId, Category], int] | None = None
         self._tree_base: int | None = None
         self._outbox_new: list[OutboxMessage] = []

@@ -68,6 +68,9 @@ def timer_from_row(row: RowMapping) -> Timer:
         attempts=int(row["attempts"]),
         status=row["status"],
         last_error=row["last_error"],
+        token=row["token"],
+        claim=row["claim"],
+        lease_until=row["lease_until"],
     )
 
 
@@ -81,6 +84,9 @@ def timer_to_row(timer: Timer) -> dict[str, Any]:
         "actor_id": timer.actor.id,
         "attempts": timer.attempts,
         "last_error": timer.last_error,
+        "token": timer.token,
+        "claim": timer.claim,
+        "lease_until": timer.lease_until,
     }
 
 
@@ -129,15 +135,22 @@ class SqlCategoryTreeRepository(_Part):
         return {CategoryId(r["id"]): category_from_row(r) for r in rows}
 
     def get(self) -> CategoryTree:
-        version = self._conn.execute(
-            sa.select(t.category_tree.c.version).where(t.category_tree.c.id == TREE_ID)
-        ).scalar_one_or_none()
+        # The tree is a known-hot aggregate: on servers its row is locked as it is loaded,
+        # so concurrent writers queue here instead of conflicting at save and retrying.
+        query = sa.select(t.category_tree.c.version).where(t.category_tree.c.id == TREE_ID)
+        if self._uow.supports_row_locks:
+            query = query.with_for_update()
+        version = self._conn.execute(query).scalar_one_or_none()
         nodes = self._load_nodes()
         self._snapshot = dict(nodes)
         return CategoryTree(nodes=nodes, version=int(version or 0))
 
     def save(self, tree: CategoryTree) -> None:
         conn = self._conn
+        before = self._snapshot if self._snapshot is not None else self._load_nodes()
+        after = tree.nodes
+        if before == after:
+            return  # nothing changed: no new version, nothing to write
         if tree.version == 0:
             exists = conn.execute(
                 sa.select(t.category_tree.c.version).where(t.category_tree.c.id == TREE_ID)
@@ -153,8 +166,6 @@ class SqlCategoryTreeRepository(_Part):
             )
             if done.rowcount != 1:
                 raise ConcurrencyConflict("category tree", f"v{tree.version} is not current")
-        before = self._snapshot if self._snapshot is not None else self._load_nodes()
-        after = tree.nodes
         gone = [i for i in before if i not in after]
         new = [n for i, n in after.items() if i not in before]
         changed = [n for i, n in after.items() if i in before and before[i] != n]
@@ -260,37 +271,68 @@ class SqlTimerStore(_Part):
         )
         return timer_from_row(row) if row is not None else None
 
-    def claim_due(self, now: datetime) -> Timer | None:
+    def claim_due(self, now: datetime, *, claim: str, lease_until: datetime) -> Timer | None:
         c = t.timers.c
         query = (
             sa.select(t.timers)
-            .where(c.status == TimerStatus.PENDING, c.due_at <= now)
+            .where(
+                c.status == TimerStatus.PENDING,
+                c.due_at <= now,
+                sa.or_(c.claim.is_(None), c.lease_until <= now),
+            )
             .order_by(c.due_at, c.key)
             .limit(1)
         )
         if self._uow.supports_row_locks:
             query = query.with_for_update(skip_locked=True)
         row = self._conn.execute(query).mappings().one_or_none()
-        return timer_from_row(row) if row is not None else None
-
-    def complete(self, key: str) -> None:
-        done = self._conn.execute(sa.delete(t.timers).where(t.timers.c.key == key))
-        if done.rowcount != 1:
-            raise ConcurrencyConflict("timer", f"{key!r} is gone")
-
-    def retry_later(self, key: str, *, due_at: datetime, error: str) -> None:
-        self._update(key, due_at=due_at, last_error=error)
-
-    def fail(self, key: str, *, error: str) -> None:
-        self._update(key, status=TimerStatus.FAILED, last_error=error)
-
-    def _update(self, key: str, **values: Any) -> None:
-        c = t.timers.c
-        done = self._conn.execute(
-            sa.update(t.timers).where(c.key == key).values(attempts=c.attempts + 1, **values)
+        if row is None:
+            return None
+        self._conn.execute(
+            sa.update(t.timers)
+            .where(c.key == row["key"])
+            .values(claim=claim, lease_until=lease_until)
         )
-        if done.rowcount != 1:
-            raise ConcurrencyConflict("timer", f"{key!r} is gone")
+        timer = timer_from_row(row)
+        return Timer(
+            key=timer.key,
+            due_at=timer.due_at,
+            command=timer.command,
+            actor=timer.actor,
+            attempts=timer.attempts,
+            status=timer.status,
+            last_error=timer.last_error,
+            token=timer.token,
+            claim=claim,
+            lease_until=lease_until,
+        )
+
+    def _claimed(self, key: str, claim: str) -> sa.ColumnElement[bool]:
+        return sa.and_(t.timers.c.key == key, t.timers.c.claim == claim)
+
+    def complete(self, key: str, claim: str) -> bool:
+        done = self._conn.execute(sa.delete(t.timers).where(self._claimed(key, claim)))
+        return done.rowcount == 1
+
+    def retry_later(self, key: str, claim: str, *, due_at: datetime, error: str) -> bool:
+        return self._update(key, claim, attempts=True, due_at=due_at, last_error=error)
+
+    def fail(self, key: str, claim: str, *, error: str) -> bool:
+        return self._update(key, claim, attempts=True, status=TimerStatus.FAILED, last_error=error)
+
+    def release(self, key: str, claim: str) -> bool:
+        return self._update(key, claim, attempts=False)
+
+    def _update(self, key: str, claim: str, *, attempts: bool, **values: Any) -> bool:
+        c = t.timers.c
+        if attempts:
+            values["attempts"] = c.attempts + 1
+        done = self._conn.execute(
+            sa.update(t.timers)
+            .where(self._claimed(key, claim))
+            .values(claim=None, lease_until=None, **values)
+        )
+        return done.rowcount == 1
 
     def count_pending(self, due_by: datetime | None = None) -> int:
         c = t.timers.c

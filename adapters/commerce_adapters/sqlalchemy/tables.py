@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from commerce_adapters.sqlalchemy.types import UtcDateTime
+from commerce_adapters.sqlalchemy.types import UtcDateTime, key_string
 
 __all__ = [
     "categories",
@@ -25,14 +25,14 @@ metadata = sa.MetaData(
     }
 )
 
-ID = sa.String(64)
-KEY = sa.String(200)
+ID = key_string(64)
+KEY = key_string(200)
 
 #: One row per store: the version of the category tree aggregate.
 category_tree = sa.Table(
     "catalog_category_tree",
     metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("id", key_string(32), primary_key=True),
     sa.Column("version", sa.BigInteger, nullable=False),
 )
 
@@ -50,10 +50,10 @@ outbox_messages = sa.Table(
     "outbox_messages",
     metadata,
     sa.Column("id", ID, primary_key=True),
-    sa.Column("type", sa.String(100), nullable=False),
+    sa.Column("type", key_string(100), nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("actor_kind", sa.String(16), nullable=False),
-    sa.Column("actor_id", sa.String(128), nullable=False),
+    sa.Column("actor_kind", key_string(16), nullable=False),
+    sa.Column("actor_id", key_string(128), nullable=False),
     sa.Column("occurred_at", UtcDateTime(), nullable=False),
     sa.Column("published_at", UtcDateTime(), nullable=True),
     sa.Index(None, "published_at", "occurred_at", "id"),
@@ -63,10 +63,10 @@ idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,
     sa.Column("key", KEY, primary_key=True),
-    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("fingerprint", key_string(64), nullable=False),
     sa.Column("result", sa.Text, nullable=False),
-    sa.Column("actor_kind", sa.String(16), nullable=False),
-    sa.Column("actor_id", sa.String(128), nullable=False),
+    sa.Column("actor_kind", key_string(16), nullable=False),
+    sa.Column("actor_id", key_string(128), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
@@ -75,11 +75,15 @@ timers = sa.Table(
     metadata,
     sa.Column("key", KEY, primary_key=True),
     sa.Column("due_at", UtcDateTime(), nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("status", key_string(16), nullable=False),
     sa.Column("command", sa.Text, nullable=False),
-    sa.Column("actor_kind", sa.String(16), nullable=False),
-    sa.Column("actor_id", sa.String(128), nullable=False),
+    sa.Column("actor_kind", key_string(16), nullable=False),
+    sa.Column("actor_id", key_string(128), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("last_error", sa.Text, nullable=True),
+    # The instance of the key, and the worker's claim on it while it runs (see TimerStore).
+    sa.Column("token", key_string(64), nullable=False, server_default=""),
+    sa.Column("claim", key_string(64), nullable=True),
+    sa.Column("lease_until", UtcDateTime(), nullable=True),
     sa.Index(None, "status", "due_at"),
 )

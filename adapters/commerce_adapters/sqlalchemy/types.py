@@ -12,7 +12,25 @@ from sqlalchemy.engine import Dialect
 from commerce_core.kernel.clock import ensure_utc
 from commerce_core.kernel.money import Money
 
-__all__ = ["UtcDateTime", "money_columns", "money_from_row", "money_to_row"]
+__all__ = [
+    "KEY_COLLATION",
+    "UtcDateTime",
+    "key_string",
+    "money_columns",
+    "money_from_row",
+    "money_to_row",
+]
+
+#: MySQL/MariaDB compare text with the column's collation; their default (``_general_ci``)
+#: would match "K1" to "k1" and "cafe" to "café". Keys, ids and codes must match exactly.
+KEY_COLLATION = "utf8mb4_bin"
+
+
+def key_string(length: int) -> sa.types.TypeEngine[str]:
+    """A key, id or code column: matched byte for byte on every backend."""
+    return sa.String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation=KEY_COLLATION), "mysql", "mariadb"
+    )
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):

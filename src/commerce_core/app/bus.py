@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import random
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from attrs import frozen
+from attrs import field, frozen
 
 from commerce_core import serialization
 from commerce_core.app.ports import (
@@ -47,6 +48,7 @@ __all__ = [
     "MessageBus",
     "Subscriber",
     "make_timer",
+    "replayable",
 ]
 
 log = logging.getLogger("commerce_core.bus")
@@ -72,14 +74,23 @@ class AllowAll:
         return None
 
 
-def make_timer(command: Command[Any], *, due_at: datetime, key: str, actor: Actor) -> Timer:
-    """A validated timer for ``command``: key checked, time aware, command serialized."""
+def make_timer(
+    command: Command[Any], *, due_at: datetime, key: str, actor: Actor, token: str = ""
+) -> Timer:
+    """A validated timer for ``command``: key checked, time aware, command serialized.
+
+    ``token`` names this instance of the key: a timer re-armed under the same key is a new
+    instance, and the runner completes only the instance it claimed.
+    """
     check_text(key, "key", max_length=TIMER_KEY_MAX)
+    if not isinstance(actor, Actor):
+        raise InputError.for_field("actor", "must be an Actor")
     return Timer(
         key=key,
         due_at=ensure_utc(due_at, "due_at"),
         command=serialization.unstructure_message(command),
         actor=actor,
+        token=token,
     )
 
 
@@ -92,6 +103,9 @@ class HandlerContext:
     clock: Clock
     ids: IdGenerator
     bus: MessageBus
+    #: Timer keys this handler scheduled or cancelled (the timer runner needs to know
+    #: whether a handler re-armed the very timer that is running it).
+    timer_keys: set[str] = field(factory=set, eq=False, repr=False)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -112,11 +126,17 @@ class HandlerContext:
         runner = actor or self.actor
         self.bus.handler_for(command)
         # Checked now and again when it runs: permissions may change in between.
+        if not isinstance(runner, Actor):
+            raise InputError.for_field("actor", "must be an Actor")
         self.bus.authorizer.authorize(runner, command)
-        self.uow.timers.schedule(make_timer(command, due_at=due_at, key=key, actor=runner))
+        timer = make_timer(command, due_at=due_at, key=key, actor=runner, token=self.new_id())
+        self.uow.timers.schedule(timer)
+        self.timer_keys.add(key)
 
     def cancel_schedule(self, key: str) -> bool:
         """Cancel a timer in this transaction; False if none had that key."""
+        check_text(key, "key", max_length=TIMER_KEY_MAX)
+        self.timer_keys.add(key)
         return self.uow.timers.cancel(key)
 
 
@@ -131,9 +151,11 @@ class MessageBus:
         ids: IdGenerator,
         authorizer: Authorizer | None = None,
         handlers: Mapping[type[Command[Any]], Handler] | None = None,
-        max_attempts: int = 5,
-        backoff: float = 0.002,
+        max_attempts: int = 8,
+        backoff: float = 0.005,
+        max_backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
     ) -> None:
         if type(max_attempts) is not int or max_attempts < 1:
             raise ConfigurationError("max_attempts must be an integer >= 1")
@@ -145,7 +167,16 @@ class MessageBus:
         self._subscribers: dict[type[DomainEvent], list[Subscriber]] = {}
         self.max_attempts = max_attempts
         self._backoff = backoff
+        self._max_backoff = max_backoff
         self._sleep = sleep
+        self._jitter = jitter
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait after conflict number ``attempt`` (1-based): exponential from
+        ``backoff``, capped at ``max_backoff``, and spread by jitter over its upper half so
+        that workers which collided once do not collide again in lockstep."""
+        ceiling = min(self._max_backoff, self._backoff * 2 ** (attempt - 1))
+        return float(ceiling * (0.5 + 0.5 * self._jitter()))
 
     # -- wiring ------------------------------------------------------------------------
     def register(self, command: type[Command[Any]], handler: Handler) -> None:
@@ -202,15 +233,13 @@ class MessageBus:
                         )
                     result, events = self.run_in(uow, command, actor, handler)
                     if idempotency_key is not None:
-                        uow.idempotency.set_result(
-                            idempotency_key, serialization.unstructure(result)
-                        )
+                        uow.idempotency.set_result(idempotency_key, replayable(command, result))
                     uow.commit()
             except ConcurrencyConflict:
                 if attempt == self.max_attempts:
                     raise
                 log.debug("conflict on %s, attempt %d", command.type_name, attempt)
-                self._sleep(self._backoff * (2 ** (attempt - 1)))
+                self._sleep(self.backoff(attempt))
                 continue
             self.dispatch(events)
             typed: R = result
@@ -223,13 +252,15 @@ class MessageBus:
         command: Command[Any],
         actor: Actor,
         handler: Handler | None = None,
+        *,
+        ctx: HandlerContext | None = None,
     ) -> tuple[Any, list[DomainEvent]]:
         """Run a handler inside an open unit of work and stage its events in the outbox.
 
         Does not commit: the caller owns the transaction (the bus, or the timer runner).
         """
         handler = handler or self.handler_for(command)
-        ctx = self.context(uow, actor)
+        ctx = ctx or self.context(uow, actor)
         result = handler(command, ctx)
         events = uow.collect_events()
         if events:
@@ -264,6 +295,33 @@ class MessageBus:
                             subscriber(event)
                         except Exception:
                             log.exception("subscriber %r failed on %s", subscriber, event)
+
+
+def replayable(command: Command[Any], result: object) -> Any:
+    """The JSON form of ``result``, checked to read back as the command's declared result.
+
+    Run before commit, on every backend alike: a result that could not be replayed under an
+    idempotency key refuses the command (nothing is committed) instead of succeeding once
+    and failing on every retry.
+    """
+    declared = result_type(type(command))
+    try:
+        data = serialization.unstructure(result)
+        json.dumps(data, allow_nan=False)
+        restored = serialization.structure(data, declared)
+    except (TypeError, ValueError, InputError, ConfigurationError) as exc:
+        raise ConfigurationError(
+            f"{type(command).__qualname__} returned {type(result).__name__}, which cannot be "
+            f"stored for an idempotent replay as its declared result {declared!r}: declare "
+            "Command[<the result type>] with a JSON-friendly type (str, int, bool, Decimal, "
+            f"Money, attrs classes …) ({exc})"
+        ) from None
+    if restored != result:
+        raise ConfigurationError(
+            f"{type(command).__qualname__} returned {result!r}, which reads back as "
+            f"{restored!r}; declare Command[<the result type>] to match what it returns"
+        )
+    return data
 
 
 def _fingerprint(command: Command[Any], actor: Actor) -> str:

@@ -11,8 +11,8 @@ from typing import Any, Self, TypeVar
 from attrs import frozen
 
 from commerce_core import serialization
-from commerce_core.app.bus import Authorizer, Handler, MessageBus, Subscriber
-from commerce_core.app.ports import Storage, Timer
+from commerce_core.app.bus import TIMER_KEY_MAX, Authorizer, Handler, MessageBus, Subscriber
+from commerce_core.app.ports import Storage, Timer, UnitOfWork
 from commerce_core.app.system import SystemClock, TimeOrderedIds
 from commerce_core.catalog.ports import CategoryQueries
 from commerce_core.catalog.use_cases import HANDLERS as CATALOG_HANDLERS
@@ -21,14 +21,16 @@ from commerce_core.kernel.clock import Clock, ensure_utc
 from commerce_core.kernel.errors import (
     CommerceError,
     ConcurrencyConflict,
+    ConfigurationError,
     DomainError,
     Forbidden,
     InputError,
     NotFound,
-    StorageUnavailable,
+    StorageError,
 )
 from commerce_core.kernel.ids import IdGenerator
 from commerce_core.kernel.messages import Command, DomainEvent
+from commerce_core.kernel.validation import check_text
 
 __all__ = ["DEFAULT_URL", "Commerce", "RunReport"]
 
@@ -43,6 +45,13 @@ BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {**CATALOG_HANDLERS}
 
 #: Timer attempts that fail unexpectedly before the timer is given up on.
 MAX_TIMER_ATTEMPTS = 5
+
+#: How long a worker holds a claimed timer before another worker may take it over (a
+#: worker that died mid-run). A run that outlives its lease is rolled back, never doubled.
+TIMER_LEASE = timedelta(minutes=5)
+
+#: Claims tried again at once when two workers collide on the same timer (memory backend).
+_CLAIM_ATTEMPTS = 20
 
 
 @frozen
@@ -72,8 +81,12 @@ class Commerce:
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
         authorizer: Authorizer | None = None,
-        max_attempts: int = 5,
+        max_attempts: int = 8,
+        timer_lease: timedelta = TIMER_LEASE,
     ) -> None:
+        if not isinstance(timer_lease, timedelta) or timer_lease <= timedelta(0):
+            raise ConfigurationError("timer_lease must be a positive timedelta")
+        self.timer_lease = timer_lease
         self.storage = storage
         self.clock: Clock = clock or SystemClock()
         self.ids: IdGenerator = ids or TimeOrderedIds()
@@ -95,7 +108,8 @@ class Commerce:
         ids: IdGenerator | None = None,
         authorizer: Authorizer | None = None,
         migrate: bool | None = None,
-        max_attempts: int = 5,
+        max_attempts: int = 8,
+        timer_lease: timedelta = TIMER_LEASE,
         **options: Any,
     ) -> Commerce:
         """Open a store by URL: ``memory://``, ``sqlite:///shop.db``,
@@ -107,7 +121,14 @@ class Commerce:
         from commerce_core.app.bootstrap import open_storage
 
         storage = open_storage(url, migrate=migrate, **options)
-        return cls(storage, clock=clock, ids=ids, authorizer=authorizer, max_attempts=max_attempts)
+        return cls(
+            storage,
+            clock=clock,
+            ids=ids,
+            authorizer=authorizer,
+            max_attempts=max_attempts,
+            timer_lease=timer_lease,
+        )
 
     def close(self) -> None:
         """Release connections."""
@@ -154,36 +175,50 @@ class Commerce:
         return self.storage.categories
 
     # -- timers ------------------------------------------------------------------------
-    def schedule(self, command: Command[Any], *, due_at: datetime, key: str, actor: Actor) -> None:
-        """Run ``command`` at ``due_at`` (by :meth:`run_due`), once; same key replaces."""
+    def _write(self, work: Callable[[UnitOfWork], R]) -> R:
+        """Run ``work`` in its own unit of work and commit, retrying conflicts like the bus."""
         for attempt in range(1, self.bus.max_attempts + 1):
             try:
                 with self.storage.unit_of_work() as uow:
-                    self.bus.context(uow, actor).schedule(
-                        command, due_at=due_at, key=key, actor=actor
-                    )
+                    out = work(uow)
                     uow.commit()
-                return
+                return out
             except ConcurrencyConflict:
                 if attempt == self.bus.max_attempts:
                     raise
+                time.sleep(self.bus.backoff(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def schedule(self, command: Command[Any], *, due_at: datetime, key: str, actor: Actor) -> None:
+        """Run ``command`` at ``due_at`` (by :meth:`run_due`), once; same key replaces."""
+        if not isinstance(command, Command):
+            raise InputError.for_field("command", f"{command!r} is not a command")
+        if not isinstance(actor, Actor):
+            raise InputError.for_field("actor", "every timer runs on behalf of an Actor")
+        check_text(key, "key", max_length=TIMER_KEY_MAX)
+        due = ensure_utc(due_at, "due_at")
+        self._write(
+            lambda uow: self.bus.context(uow, actor).schedule(
+                command, due_at=due, key=key, actor=actor
+            )
+        )
 
     def cancel_schedule(self, key: str) -> bool:
         """Cancel a scheduled command; False if none had that key."""
-        with self.storage.unit_of_work() as uow:
-            found = uow.timers.cancel(key)
-            uow.commit()
-        return found
+        check_text(key, "key", max_length=TIMER_KEY_MAX)
+        return self._write(lambda uow: uow.timers.cancel(key))
 
     def scheduled(self, key: str) -> Timer | None:
         """The timer with this key, if any."""
+        check_text(key, "key", max_length=TIMER_KEY_MAX)
         with self.storage.unit_of_work() as uow:
             return uow.timers.get(key)
 
     def scheduled_count(self, due_by: datetime | None = None) -> int:
         """How many timers are pending (and due by ``due_by``, if given)."""
+        bound = ensure_utc(due_by, "due_by") if due_by is not None else None
         with self.storage.unit_of_work() as uow:
-            return uow.timers.count_pending(due_by)
+            return uow.timers.count_pending(bound)
 
     def failed_timers(self) -> list[Timer]:
         """Timers given up on, for a person to look at."""
@@ -193,12 +228,18 @@ class Commerce:
     def run_due(self, now: datetime | None = None, *, limit: int = 1000) -> RunReport:
         """Run every timer due at ``now`` (default: the clock), each exactly once.
 
-        Each timer runs in its own transaction together with its removal, so a crash
-        leaves it either done and gone, or pending. Several workers may call this at once.
-        A refusal by the domain fails the timer at once; other errors retry with backoff
-        and fail after a few attempts; a concurrency conflict just leaves it pending.
+        A worker first claims a timer for a lease (its own short transaction), then runs it
+        in a second transaction that also deletes it, but only if the claim still holds:
+        the run and the removal commit together or not at all, and a run that lost its
+        claim (lease over, timer replaced) is rolled back. A failure is recorded under the
+        claim too, so no other worker can run the timer in between. Several workers may
+        call this at once. A refusal by the domain fails the timer at once; other errors
+        retry with backoff and fail after a few attempts; a concurrency conflict just frees
+        the timer to be retried.
         """
         at = ensure_utc(now, "now") if now is not None else self.clock.now()
+        if type(limit) is not int or limit < 1:
+            raise InputError.for_field("limit", "must be an integer >= 1")
         done: list[str] = []
         retried: list[str] = []
         failed: list[str] = []
@@ -212,45 +253,60 @@ class Commerce:
                 break
         return RunReport(tuple(done), tuple(retried), tuple(failed))
 
+    def _claim(self, at: datetime) -> tuple[Timer, str] | None:
+        claim = self.ids.new_id()
+        lease_until = at + self.timer_lease
+        for _ in range(_CLAIM_ATTEMPTS):
+            try:
+                with self.storage.unit_of_work() as uow:
+                    timer = uow.timers.claim_due(at, claim=claim, lease_until=lease_until)
+                    uow.commit()
+            except ConcurrencyConflict:
+                continue  # another worker claimed the same timer first: take the next one
+            return (timer, claim) if timer is not None else None
+        return None
+
     def _run_one(self, at: datetime) -> tuple[str, str] | None:
+        claimed = self._claim(at)
+        if claimed is None:
+            return None
+        timer, claim = claimed
         events: list[DomainEvent] = []
         error = ""
         give_up = True
-        with self.storage.unit_of_work() as uow:
-            timer = uow.timers.claim_due(at)
-            if timer is None:
-                return None
-            try:
+        try:
+            with self.storage.unit_of_work() as uow:
                 command = serialization.structure_command(timer.command)
                 self.bus.authorizer.authorize(timer.actor, command)
-                _, events = self.bus.run_in(uow, command, timer.actor)
-                uow.timers.complete(timer.key)
+                ctx = self.bus.context(uow, timer.actor)
+                _, events = self.bus.run_in(uow, command, timer.actor, ctx=ctx)
+                # A handler that re-armed or cancelled its own key decided its fate itself.
+                if timer.key not in ctx.timer_keys and not uow.timers.complete(timer.key, claim):
+                    raise ConcurrencyConflict("timer", f"{timer.key!r} lost its claim")
                 uow.commit()
-            except ConcurrencyConflict:
-                return timer.key, "retried"
-            except (DomainError, NotFound, InputError, Forbidden) as exc:
-                # Refused: running it again would be refused again.
-                error = f"{exc.code}: {exc}"
-            except Exception as exc:
-                code = exc.code if isinstance(exc, CommerceError) else type(exc).__name__
-                error = f"{code}: {exc}"
-                log.warning("timer %s failed: %s", timer.key, error)
-                give_up = timer.attempts + 1 >= MAX_TIMER_ATTEMPTS
+        except ConcurrencyConflict:
+            self._write(lambda uow: uow.timers.release(timer.key, claim))
+            return timer.key, "retried"
+        except (DomainError, NotFound, InputError, Forbidden) as exc:
+            # Refused: running it again would be refused again.
+            error = f"{exc.code}: {exc}"
+        except Exception as exc:
+            code = exc.code if isinstance(exc, CommerceError) else type(exc).__name__
+            error = f"{code}: {exc}"
+            log.warning("timer %s failed: %s", timer.key, error)
+            give_up = timer.attempts + 1 >= MAX_TIMER_ATTEMPTS
         if not error:
             self.bus.dispatch(events)
             return timer.key, "done"
-        # The failed attempt was rolled back (and its row lock released) before this.
-        self._after_failure(timer, at, error, give_up=give_up)
+        # Recorded under the claim: no other worker could take the timer in between.
+        if give_up:
+            self._write(lambda uow: uow.timers.fail(timer.key, claim, error=error))
+        else:
+            delay = timedelta(seconds=30 * 2**timer.attempts)
+            self._write(
+                lambda uow: uow.timers.retry_later(timer.key, claim, due_at=at + delay, error=error)
+            )
         return timer.key, "failed" if give_up else "retried"
-
-    def _after_failure(self, timer: Timer, at: datetime, error: str, *, give_up: bool) -> None:
-        with self.storage.unit_of_work() as uow:
-            if give_up:
-                uow.timers.fail(timer.key, error=error)
-            else:
-                delay = timedelta(seconds=30 * 2**timer.attempts)
-                uow.timers.retry_later(timer.key, due_at=at + delay, error=error)
-            uow.commit()
 
     def work(
         self,
@@ -266,13 +322,14 @@ class Commerce:
 
         After a short batch it sleeps ``interval`` seconds (pass ``threading.Event.wait`` as
         ``sleep`` to be woken at once on shutdown); after a full one it goes straight on.
-        A database that is down, or a conflict, is reported to ``on_error`` and retried
-        after ``interval``: a worker outlives a database restart.
+        Any storage error (a database that is down or cannot be resolved, a dropped
+        connection) or a conflict is reported to ``on_error`` and retried after
+        ``interval``: a worker outlives a database restart.
         """
         while not stop():
             try:
                 report = self.run_due(limit=batch)
-            except (StorageUnavailable, ConcurrencyConflict) as exc:
+            except (StorageError, ConcurrencyConflict) as exc:
                 log.warning("worker: %s", exc)
                 if on_error is not None:
                     on_error(exc)

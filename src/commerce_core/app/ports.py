@@ -90,7 +90,13 @@ class TimerStatus:
 
 @frozen
 class Timer:
-    """A command scheduled to run at ``due_at`` on behalf of ``actor``, named by ``key``."""
+    """A command scheduled to run at ``due_at`` on behalf of ``actor``, named by ``key``.
+
+    ``token`` names this instance of the key (re-arming a key makes a new instance).
+    ``claim`` and ``lease_until`` are set while a worker runs it: until the lease ends, no
+    other worker may claim it, and only the holder of the claim may complete it or record
+    its failure.
+    """
 
     key: str
     due_at: datetime
@@ -99,13 +105,19 @@ class Timer:
     attempts: int = 0
     status: str = TimerStatus.PENDING
     last_error: str | None = field(default=None)
+    token: str = ""
+    claim: str | None = None
+    lease_until: datetime | None = None
 
 
 class TimerStore(Protocol):
     """Durable timers: they survive restarts because they live in the database."""
 
     def schedule(self, timer: Timer) -> None:
-        """Add a timer, or replace the one with the same key (a failed one is re-armed)."""
+        """Add a timer, or replace the one with the same key (a failed one is re-armed).
+
+        The stored timer is ``timer`` as given: a replaced one loses its claim.
+        """
         ...
 
     def cancel(self, key: str) -> bool:
@@ -114,23 +126,33 @@ class TimerStore(Protocol):
 
     def get(self, key: str) -> Timer | None: ...
 
-    def claim_due(self, now: datetime) -> Timer | None:
-        """The earliest pending timer due at ``now``, locked for this unit of work.
+    def claim_due(self, now: datetime, *, claim: str, lease_until: datetime) -> Timer | None:
+        """Claim the earliest pending timer due at ``now`` whose lease is free (never claimed,
+        or its lease ended by ``now``): store ``claim`` and ``lease_until`` on it and return
+        it as claimed. Order: ``due_at``, then ``key``.
 
-        Backends with row locks skip timers another worker holds (``SKIP LOCKED``).
+        Backends with row locks skip timers another worker is claiming (``SKIP LOCKED``).
         """
         ...
 
-    def complete(self, key: str) -> None:
-        """Delete a claimed timer; :class:`ConcurrencyConflict` if it is already gone."""
+    def complete(self, key: str, claim: str) -> bool:
+        """Delete the timer if it still carries ``claim``; False (nothing changed) if it is
+        gone, re-armed or claimed by another worker since."""
         ...
 
-    def retry_later(self, key: str, *, due_at: datetime, error: str) -> None:
-        """Count a failed attempt and move the timer to ``due_at``."""
+    def retry_later(self, key: str, claim: str, *, due_at: datetime, error: str) -> bool:
+        """Count a failed attempt, move the timer to ``due_at`` and free its lease, if it
+        still carries ``claim``; False (nothing changed) otherwise."""
         ...
 
-    def fail(self, key: str, *, error: str) -> None:
-        """Give up on a timer: it stays, marked failed, for a person to look at."""
+    def fail(self, key: str, claim: str, *, error: str) -> bool:
+        """Give up on a timer that still carries ``claim``: it stays, marked failed, for a
+        person to look at. False (nothing changed) if the claim was lost."""
+        ...
+
+    def release(self, key: str, claim: str) -> bool:
+        """Free the lease of a timer that still carries ``claim``, without counting an
+        attempt (its run was rolled back by a conflict and may be retried at once)."""
         ...
 
     def failed(self) -> list[Timer]:

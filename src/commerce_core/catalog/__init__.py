@@ -5,6 +5,7 @@ from commerce_core.catalog.errors import (
     CategoryNotEmpty,
     CategoryNotFound,
     CategoryOrderMismatch,
+    CategoryTooDeep,
     DuplicateCategoryName,
 )
 from commerce_core.catalog.events import (
@@ -15,7 +16,12 @@ from commerce_core.catalog.events import (
     CategoryRenamed,
 )
 from commerce_core.catalog.ids import CategoryId
-from commerce_core.catalog.model import CATEGORY_NAME_MAX, Category, CategoryTree
+from commerce_core.catalog.model import (
+    CATEGORY_MAX_DEPTH,
+    CATEGORY_NAME_MAX,
+    Category,
+    CategoryTree,
+)
 from commerce_core.catalog.ports import (
     CatalogContext,
     CatalogUnitOfWork,
@@ -34,6 +40,7 @@ from commerce_core.catalog.use_cases import (
 )
 
 __all__ = [
+    "CATEGORY_MAX_DEPTH",
     "CATEGORY_NAME_MAX",
     "CatalogContext",
     "CatalogUnitOfWork",
@@ -50,6 +57,7 @@ __all__ = [
     "CategoryOrderMismatch",
     "CategoryQueries",
     "CategoryRenamed",
+    "CategoryTooDeep",
     "CategoryTree",
     "CategoryTreeRepository",
     "CategoryView",

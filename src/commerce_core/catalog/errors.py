@@ -11,6 +11,7 @@ __all__ = [
     "CategoryNotEmpty",
     "CategoryNotFound",
     "CategoryOrderMismatch",
+    "CategoryTooDeep",
     "DuplicateCategoryName",
 ]
 
@@ -44,6 +45,24 @@ class CategoryCycle(DomainError):
         )
         self.category = category
         self.parent = parent
+
+
+class CategoryTooDeep(DomainError):
+    """A create or move would make the tree deeper than the documented maximum."""
+
+    code = "category_too_deep"
+
+    def __init__(self, category: str, depth: int, limit: int, *, name: str = "") -> None:
+        super().__init__(
+            f"{_label(category, name)} would sit {depth} levels deep; the category tree has "
+            f"at most {limit} levels",
+            category=category,
+            depth=depth,
+            limit=limit,
+        )
+        self.category = category
+        self.depth = depth
+        self.limit = limit
 
 
 class CategoryNotEmpty(DomainError):

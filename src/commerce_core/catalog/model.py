@@ -18,6 +18,7 @@ from commerce_core.catalog.errors import (
     CategoryNotEmpty,
     CategoryNotFound,
     CategoryOrderMismatch,
+    CategoryTooDeep,
     DuplicateCategoryName,
 )
 from commerce_core.catalog.events import (
@@ -30,11 +31,15 @@ from commerce_core.catalog.events import (
 from commerce_core.catalog.ids import CategoryId
 from commerce_core.kernel.errors import InputError
 from commerce_core.kernel.messages import DomainEvent
-from commerce_core.kernel.validation import check_text
+from commerce_core.kernel.validation import check_text, match_key
 
-__all__ = ["CATEGORY_NAME_MAX", "Category", "CategoryId", "CategoryTree"]
+__all__ = ["CATEGORY_MAX_DEPTH", "CATEGORY_NAME_MAX", "Category", "CategoryId", "CategoryTree"]
 
 CATEGORY_NAME_MAX = 64
+#: The most levels a path may have (a top-level category is level 1). Checked on every
+#: create and move, so every stored tree can be read by every backend: far below Python's
+#: recursion limit and MariaDB's ``max_recursive_iterations`` (1,000). Shops use 3 to 5.
+CATEGORY_MAX_DEPTH = 64
 
 
 @frozen
@@ -48,15 +53,17 @@ class Category:
 
 
 def _name_key(name: str) -> str:
-    return name.casefold()
+    return match_key(name)
 
 
 @define(eq=False)
 class CategoryTree:
     """Every category of the store, with the invariants of a tree.
 
-    Invariants: every parent exists; no cycles; siblings have distinct names (ignoring
-    case) and positions ``0..n-1``.
+    Invariants: every parent exists; no cycles; depth at most :data:`CATEGORY_MAX_DEPTH`;
+    siblings have distinct names (compared NFKC-normalized and case-folded, so "Café" in
+    NFC or NFD and fullwidth "Ｓｈｏｅｓ" collide with their plain forms) and positions
+    ``0..n-1``.
     """
 
     nodes: dict[CategoryId, Category] = field(factory=dict)
@@ -114,6 +121,9 @@ class CategoryTree:
             raise InputError.for_field("id", f"category id {id!r} is already taken")
         if parent is not None:
             self.get(parent)
+            level = len(self.ancestors(parent)) + 2
+            if level > CATEGORY_MAX_DEPTH:
+                raise CategoryTooDeep(id, level, CATEGORY_MAX_DEPTH, name=name)
         self._check_unique_name(name, parent, ignore=None)
         siblings = self.children(parent)
         pos = _clamp(position, len(siblings))
@@ -149,6 +159,9 @@ class CategoryTree:
             self.get(parent)
             if parent == id or any(a.id == id for a in self.ancestors(parent)):
                 raise CategoryCycle(id, parent, name=node.name, parent_name=self.nodes[parent].name)
+            deepest = len(self.ancestors(parent)) + 1 + self._height(id)
+            if deepest > CATEGORY_MAX_DEPTH:
+                raise CategoryTooDeep(id, deepest, CATEGORY_MAX_DEPTH, name=node.name)
         if parent != node.parent:
             self._check_unique_name(node.name, parent, ignore=id)
         old_siblings = [c for c in self.children(node.parent) if c.id != id]
@@ -199,6 +212,10 @@ class CategoryTree:
         self.events.append(CategoryDeleted(category=id, name=node.name, parent=node.parent, at=at))
 
     # -- internals ---------------------------------------------------------------------
+    def _height(self, id: CategoryId) -> int:
+        """Levels in the subtree rooted at ``id`` (1 for a leaf)."""
+        return 1 + max((depth + 1 for depth, _ in self.walk(id)), default=0)
+
     def _check_unique_name(
         self, name: str, parent: CategoryId | None, *, ignore: CategoryId | None
     ) -> None:

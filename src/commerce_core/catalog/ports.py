@@ -80,10 +80,13 @@ class CategoryNode:
     children: tuple[CategoryNode, ...] = ()
 
     def walk(self, depth: int = 0) -> list[tuple[int, CategoryNode]]:
-        """This node and its subtree depth-first as ``(depth, node)`` pairs."""
-        out = [(depth, self)]
-        for child in self.children:
-            out.extend(child.walk(depth + 1))
+        """This node and its subtree depth-first as ``(depth, node)`` pairs (no recursion)."""
+        out: list[tuple[int, CategoryNode]] = []
+        stack = [(depth, self)]
+        while stack:
+            level, node = stack.pop()
+            out.append((level, node))
+            stack.extend((level + 1, child) for child in reversed(node.children))
         return out
 
 
@@ -119,14 +122,18 @@ def build_forest_from_rows(
     by_parent: dict[str | None, list[tuple[str, str, int]]] = {}
     for id, name, parent, position in rows:
         by_parent.setdefault(parent, []).append((id, name, position))
-
-    def build(parent: str | None) -> tuple[CategoryNode, ...]:
-        return tuple(
-            CategoryNode(CategoryId(id), name, position, build(id) if id in by_parent else ())
-            for id, name, position in by_parent.get(parent, ())
-        )
-
-    return build(None)
+    # Children before parents, without recursion: a stored tree of any depth can be read.
+    order: list[tuple[str, str, int]] = []
+    stack = list(by_parent.get(None, ()))
+    while stack:
+        row = stack.pop()
+        order.append(row)
+        stack.extend(by_parent.get(row[0], ()))
+    built: dict[str, CategoryNode] = {}
+    for id, name, position in reversed(order):
+        kids = tuple(built.pop(k[0]) for k in by_parent.get(id, ()))
+        built[id] = CategoryNode(CategoryId(id), name, position, kids)
+    return tuple(built[row[0]] for row in by_parent.get(None, ()))
 
 
 def child_cursor(last: CategoryView) -> str:

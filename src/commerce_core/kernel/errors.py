@@ -22,6 +22,7 @@ __all__ = [
     "IdempotencyConflict",
     "InputError",
     "InvalidTransition",
+    "MoneyOverflow",
     "NoHandler",
     "NotFound",
     "SchemaOutdated",
@@ -83,6 +84,31 @@ class InputError(CommerceError, ValueError):
         out = super().to_dict()
         out["errors"] = [{"path": e.path, "message": e.message} for e in self.errors]
         return out
+
+
+class MoneyOverflow(InputError):
+    """An amount outside the range money can hold: signed 64-bit minor units.
+
+    Raised when parsing and in arithmetic alike, so no amount that a ``BIGINT`` column
+    cannot store ever exists.
+    """
+
+    code = "money_overflow"
+
+    def __init__(self, path: str, value: object) -> None:
+        shown = str(value)
+        if len(shown) > 40:
+            shown = shown[:20] + "…" + shown[-10:]
+        super().__init__(
+            [
+                FieldError(
+                    path,
+                    f"{shown} is out of range: amounts are limited to ±(2**63 - 1) minor "
+                    "units (about ±92 quadrillion yuan)",
+                )
+            ]
+        )
+        self.context = {"field": path}
 
 
 class NotFound(CommerceError, LookupError):

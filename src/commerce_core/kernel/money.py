@@ -8,7 +8,7 @@ operation that cannot be exact (rates, parsing excess precision) takes an explic
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
@@ -17,16 +17,28 @@ from typing import Any, Final
 
 from attrs import field, frozen
 
-from commerce_core.kernel.errors import CurrencyMismatch, InputError
+from commerce_core.kernel.errors import CurrencyMismatch, InputError, MoneyOverflow
+
+#: The range of ``Money.minor``: a signed 64-bit integer, what every backend's BIGINT holds.
+MINOR_MAX: Final = 2**63 - 1
+MINOR_MIN: Final = -(2**63)
+
+#: Decimal exponents beyond this are refused before any conversion (no amount needs them,
+#: and converting ``1e10000000`` exactly would burn seconds of CPU).
+_EXPONENT_LIMIT = 40
+_TEXT_LIMIT = 100
 
 __all__ = [
     "CURRENCIES",
+    "MINOR_MAX",
+    "MINOR_MIN",
     "Currency",
     "Money",
     "Rounding",
     "allocate",
     "currency",
     "round_fraction",
+    "rounding_mode",
 ]
 
 
@@ -104,8 +116,26 @@ class Rounding(StrEnum):
     FLOOR = "floor"  # toward -infinity
 
 
-def round_fraction(value: Fraction, mode: Rounding) -> int:
+def rounding_mode(mode: object, path: str = "rounding") -> Rounding:
+    """A :class:`Rounding` from itself or its exact string value (``"half_up"``).
+
+    Anything else is an :class:`InputError`: a mistyped mode must never fall through to
+    some other rounding silently.
+    """
+    if isinstance(mode, Rounding):
+        return mode
+    if type(mode) is str:
+        for member in Rounding:
+            if member.value == mode:
+                return member
+    raise InputError.for_field(
+        path, f"unknown rounding mode {mode!r}; expected one of {[m.value for m in Rounding]}"
+    )
+
+
+def round_fraction(value: Fraction, mode: Rounding | str) -> int:
     """Round an exact rational to an integer with the given mode."""
+    mode = rounding_mode(mode)
     floor = math.floor(value)
     rest = value - floor
     if rest == 0:
@@ -134,6 +164,8 @@ def round_fraction(value: Fraction, mode: Rounding) -> int:
 def _check_minor(_: object, __: object, value: Any) -> None:
     if type(value) is not int:
         raise InputError.for_field("minor", f"minor units must be an int, got {value!r}")
+    if not MINOR_MIN <= value <= MINOR_MAX:
+        raise MoneyOverflow("minor", value)
 
 
 def _check_code(_: object, __: object, value: Any) -> None:
@@ -150,12 +182,19 @@ def _to_fraction(value: RateLike, path: str) -> Fraction:
             path, f"expected a Decimal, int, str or Fraction, got {type(value).__name__}"
         )
     if isinstance(value, str):
+        if len(value) > _TEXT_LIMIT:
+            raise InputError.for_field(path, f"a number of at most {_TEXT_LIMIT} characters")
         try:
             value = Decimal(value.strip())
         except InvalidOperation:
             raise InputError.for_field(path, f"{value!r} is not a number") from None
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise InputError.for_field(path, f"{value!r} is not a finite number")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InputError.for_field(path, f"{value!r} is not a finite number")
+        if value and value.adjusted() > _EXPONENT_LIMIT:
+            raise MoneyOverflow(path, value)
+        if value and value.adjusted() < -_EXPONENT_LIMIT:
+            raise InputError.for_field(path, f"{value!r} is too small to mean anything here")
     return Fraction(value)
 
 
@@ -177,35 +216,43 @@ class Money:
         value: str | Decimal | int | float,
         currency: str = "CNY",
         *,
-        rounding: Rounding | None = None,
+        rounding: Rounding | str | None = None,
     ) -> Money:
         """Parse a major-unit amount exactly: ``Money.of("12.34")`` is ¥12.34.
 
         Floats, and values with more decimals than the currency has, are refused unless a
-        ``rounding`` mode is given; NaN and infinities are always refused.
+        ``rounding`` mode is given; NaN and infinities are always refused. An amount outside
+        the signed 64-bit range of minor units is a :class:`MoneyOverflow`.
         """
         cur = _currency(currency)
+        mode = rounding_mode(rounding) if rounding is not None else None
         if isinstance(value, float):
             if not math.isfinite(value):
                 raise InputError.for_field("amount", f"{value!r} is not a finite amount")
-            if rounding is None:
+            if mode is None:
                 raise InputError.for_field(
                     "amount",
                     "floats are not exact; pass a str or Decimal, or name a rounding mode",
                 )
-            exact = Fraction(Decimal(repr(value)))
+            exact = _to_fraction(Decimal(repr(value)), "amount")
         else:
             exact = _to_fraction(value, "amount")
         scaled = exact * cur.scale
         if scaled.denominator != 1:
-            if rounding is None:
+            if mode is None:
                 raise InputError.for_field(
                     "amount",
                     f"{value!r} has more than {cur.exponent} decimals for {cur.code}; "
                     "name a rounding mode to round it",
                 )
-            return cls(round_fraction(scaled, rounding), cur.code)
-        return cls(int(scaled), cur.code)
+            return cls._bounded(round_fraction(scaled, mode), cur.code, "amount")
+        return cls._bounded(int(scaled), cur.code, "amount")
+
+    @classmethod
+    def _bounded(cls, minor: int, code: str, path: str) -> Money:
+        if not MINOR_MIN <= minor <= MINOR_MAX:
+            raise MoneyOverflow(path, minor)
+        return cls(minor, code)
 
     @classmethod
     def from_minor(cls, minor: int, currency: str = "CNY") -> Money:
@@ -268,13 +315,15 @@ class Money:
 
     __rmul__ = __mul__
 
-    def multiply(self, rate: RateLike, *, rounding: Rounding) -> Money:
-        """Multiply by a rate (``Decimal("0.85")``, ``"1/3"`` as a Fraction) and round once."""
-        return Money(
-            round_fraction(self.minor * _to_fraction(rate, "rate"), rounding), self.currency
-        )
+    def multiply(self, rate: RateLike, *, rounding: Rounding | str) -> Money:
+        """Multiply by a rate (``Decimal("0.85")``, ``"1/3"`` as a Fraction) and round once.
 
-    def allocate(self, weights: Sequence[int]) -> tuple[Money, ...]:
+        ``rounding`` is required: a :class:`Rounding` or its exact string value.
+        """
+        mode = rounding_mode(rounding)
+        return Money(round_fraction(self.minor * _to_fraction(rate, "rate"), mode), self.currency)
+
+    def allocate(self, weights: Iterable[int]) -> tuple[Money, ...]:
         """Split into parts proportional to ``weights`` that sum exactly to this amount."""
         return tuple(Money(p, self.currency) for p in allocate(self.minor, weights))
 
@@ -331,7 +380,7 @@ def _currency(code: str) -> Currency:
     return currency(code)
 
 
-def allocate(total: int, weights: Sequence[int]) -> list[int]:
+def allocate(total: int, weights: Iterable[int]) -> list[int]:
     """Split ``total`` into integer parts proportional to ``weights`` (largest remainder).
 
     The parts always sum to ``total`` exactly. Each part is the floor of its exact share;
@@ -342,6 +391,9 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     """
     if type(total) is not int:
         raise InputError.for_field("total", f"total must be an int, got {total!r}")
+    if isinstance(weights, str | bytes) or not isinstance(weights, Iterable):
+        raise InputError.for_field("weights", "must be a sequence of ints")
+    weights = list(weights)  # an iterator is read once, here
     if not weights:
         raise InputError.for_field("weights", "need at least one weight")
     for i, w in enumerate(weights):

@@ -33,6 +33,8 @@ def encode_cursor(values: Sequence[CursorValue]) -> str:
 
 def decode_cursor(token: str, *, arity: int, path: str = "after") -> Cursor:
     """Read back a cursor made by :func:`encode_cursor`; anything else is an InputError."""
+    if not isinstance(token, str) or len(token) > 4000:
+        raise InputError.for_field(path, "not a cursor this library issued")
     try:
         padded = token + "=" * (-len(token) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -43,6 +45,8 @@ def decode_cursor(token: str, *, arity: int, path: str = "after") -> Cursor:
         or len(values) != arity
         or not all(v is None or isinstance(v, str | int) for v in values)
         or any(isinstance(v, bool) for v in values)
+        or any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in values)
+        or any(isinstance(v, str) and len(v) > 1000 for v in values)
     ):
         raise InputError.for_field(path, "not a cursor this library issued")
     return tuple(values)

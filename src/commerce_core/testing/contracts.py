@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 import pytest
+from attrs import evolve
 
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Storage, Timer, TimerStatus
 from commerce_core.catalog.errors import CategoryNotFound
@@ -248,21 +249,64 @@ class StorageContract:
     # -- timers --------------------------------------------------------------------------
     def test_timers_are_claimed_in_due_order_once_due(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
-            uow.timers.schedule(_timer("late", T0 + timedelta(minutes=5)))
-            uow.timers.schedule(_timer("early", T0))
+            # Keys sort against due times, so ordering by key would show.
+            uow.timers.schedule(_timer("a-late", T0 + timedelta(minutes=5)))
+            uow.timers.schedule(_timer("z-early", T0))
             uow.commit()
+        lease = T0 + timedelta(minutes=10)
         with storage.unit_of_work() as uow:
-            assert uow.timers.claim_due(T0 - timedelta(microseconds=1)) is None
-            claimed = uow.timers.claim_due(T0)
-            assert claimed == _timer("early", T0)
+            assert (
+                uow.timers.claim_due(T0 - timedelta(microseconds=1), claim="c0", lease_until=lease)
+                is None
+            )
+            claimed = uow.timers.claim_due(T0, claim="c1", lease_until=lease)
+            assert claimed == evolve(_timer("z-early", T0), claim="c1", lease_until=lease)
             assert claimed.due_at.tzinfo is not None
-            uow.timers.complete("early")
             uow.commit()
         with storage.unit_of_work() as uow:
-            assert uow.timers.get("early") is None
-            later = uow.timers.claim_due(T0 + timedelta(hours=1))
+            stored = uow.timers.get("z-early")
+            assert stored is not None
+            assert (stored.claim, stored.lease_until) == ("c1", lease)
+            assert uow.timers.complete("z-early", "c1") is True
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.get("z-early") is None
+            later = uow.timers.claim_due(T0 + timedelta(hours=1), claim="c2", lease_until=lease)
             assert later is not None
-            assert later.key == "late"
+            assert later.key == "a-late"
+
+    def test_a_claimed_timer_is_not_claimed_again_until_its_lease_ends(
+        self, storage: Storage
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("k", T0))
+            uow.commit()
+        lease = T0 + timedelta(minutes=5)
+        with storage.unit_of_work() as uow:
+            assert uow.timers.claim_due(T0, claim="first", lease_until=lease) is not None
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert (
+                uow.timers.claim_due(
+                    lease - timedelta(microseconds=1), claim="x", lease_until=lease
+                )
+                is None
+            )
+            assert uow.timers.count_pending() == 1
+            taken = uow.timers.claim_due(
+                lease, claim="second", lease_until=lease + timedelta(minutes=5)
+            )
+            assert taken is not None
+            assert taken.claim == "second"
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            # The first worker lost its claim: it can neither complete nor fail the timer.
+            assert uow.timers.complete("k", "first") is False
+            assert uow.timers.fail("k", "first", error="late") is False
+            assert uow.timers.retry_later("k", "first", due_at=T0, error="late") is False
+            assert uow.timers.release("k", "first") is False
+            assert uow.timers.complete("k", "second") is True
+            uow.commit()
 
     def test_scheduling_the_same_key_replaces_the_timer(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -273,6 +317,23 @@ class StorageContract:
             uow.commit()
         with storage.unit_of_work() as uow:
             assert uow.timers.get("k") == _timer("k", T0 + timedelta(days=1), name="second")
+
+    def test_a_replaced_timer_is_a_new_instance_the_old_claim_cannot_complete(
+        self, storage: Storage
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(evolve(_timer("k", T0), token="t1"))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.claim_due(T0, claim="c", lease_until=T0 + timedelta(minutes=5))
+            uow.commit()
+        again = evolve(_timer("k", T0 + timedelta(hours=1), name="again"), token="t2")
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(again)
+            assert uow.timers.complete("k", "c") is False
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.get("k") == again
 
     def test_cancel_removes_a_timer(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -285,38 +346,62 @@ class StorageContract:
         with storage.unit_of_work() as uow:
             assert uow.timers.get("k") is None
 
-    def test_completing_a_timer_twice_conflicts(self, storage: Storage) -> None:
+    def test_completing_a_timer_twice_does_nothing_the_second_time(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             uow.timers.schedule(_timer("k", T0))
             uow.commit()
         with storage.unit_of_work() as uow:
-            uow.timers.complete("k")
+            assert uow.timers.claim_due(T0, claim="c", lease_until=T0 + timedelta(minutes=1))
             uow.commit()
-        with storage.unit_of_work() as uow, pytest.raises(ConcurrencyConflict):
-            uow.timers.complete("k")
+        with storage.unit_of_work() as uow:
+            assert uow.timers.complete("k", "c") is True
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.complete("k", "c") is False
             uow.commit()
 
-    def test_retry_later_and_fail_count_attempts(self, storage: Storage) -> None:
+    def test_retry_later_and_fail_count_attempts_and_free_the_lease(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             uow.timers.schedule(_timer("a", T0))
             uow.timers.schedule(_timer("b", T0))
             uow.commit()
+        lease = T0 + timedelta(hours=2)
         with storage.unit_of_work() as uow:
-            uow.timers.retry_later("a", due_at=T0 + timedelta(minutes=1), error="boom")
-            uow.timers.fail("b", error="refused")
+            assert uow.timers.claim_due(T0, claim="ca", lease_until=lease) is not None
+            assert uow.timers.claim_due(T0, claim="cb", lease_until=lease) is not None
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.retry_later("a", "ca", due_at=T0 + timedelta(minutes=1), error="boom")
+            assert uow.timers.fail("b", "cb", error="refused")
             uow.commit()
         with storage.unit_of_work() as uow:
             a = uow.timers.get("a")
             assert a is not None
             assert (a.attempts, a.last_error, a.due_at) == (1, "boom", T0 + timedelta(minutes=1))
+            assert (a.claim, a.lease_until) == (None, None)
             assert [(t.key, t.status, t.attempts) for t in uow.timers.failed()] == [
                 ("b", TimerStatus.FAILED, 1)
             ]
-            assert uow.timers.claim_due(T0 + timedelta(days=1)) == a
             assert uow.timers.count_pending() == 1
             assert uow.timers.count_pending(T0) == 0
+            assert uow.timers.count_pending(T0 + timedelta(minutes=1)) == 1
+            claimed = uow.timers.claim_due(T0 + timedelta(days=1), claim="again", lease_until=lease)
+            assert claimed == evolve(a, claim="again", lease_until=lease)
 
-    def test_two_workers_never_both_complete_one_timer(self, storage: Storage) -> None:
+    def test_release_frees_the_lease_without_counting_an_attempt(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("k", T0))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.claim_due(T0, claim="c", lease_until=T0 + timedelta(hours=1))
+            assert uow.timers.release("k", "c") is True
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            again = uow.timers.claim_due(T0, claim="d", lease_until=T0 + timedelta(hours=1))
+            assert again is not None
+            assert again.attempts == 0
+
+    def test_two_workers_never_both_claim_one_timer(self, storage: Storage) -> None:
         if not self.supports_overlapping_units:
             pytest.skip("capability: this backend runs write transactions one at a time")
         with storage.unit_of_work() as uow:
@@ -324,9 +409,10 @@ class StorageContract:
             uow.timers.schedule(_timer("t2", T0 + timedelta(seconds=1)))
             uow.commit()
         now = T0 + timedelta(minutes=1)
+        lease = now + timedelta(minutes=5)
         with storage.unit_of_work() as first, storage.unit_of_work() as second:
-            one = first.timers.claim_due(now)
-            two = second.timers.claim_due(now)
+            one = first.timers.claim_due(now, claim="w1", lease_until=lease)
+            two = second.timers.claim_due(now, claim="w2", lease_until=lease)
             assert one is not None
             assert two is not None
             if self.supports_row_locks:
@@ -334,10 +420,8 @@ class StorageContract:
                 assert {one.key, two.key} == {"t1", "t2"}
                 return
             assert one.key == two.key == "t1"
-            first.timers.complete("t1")
             first.commit()
             with pytest.raises(ConcurrencyConflict):
-                second.timers.complete("t1")
                 second.commit()
 
     # -- category queries ----------------------------------------------------------------

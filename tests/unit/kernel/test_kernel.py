@@ -75,13 +75,26 @@ def test_actor_needs_an_id() -> None:
         Actor("robot", "x")
 
 
-@given(st.lists(st.one_of(st.none(), st.integers(), st.text()), max_size=4))
+INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+
+
+@given(st.lists(st.one_of(st.none(), INT64, st.text(max_size=200)), max_size=4))
 def test_cursors_round_trip(values: list[str | int | None]) -> None:
     assert decode_cursor(encode_cursor(values), arity=len(values)) == tuple(values)
 
 
 @pytest.mark.parametrize(
-    "token", ["", "!!", "bm90IGpzb24", encode_cursor([1]), encode_cursor([True, 1])]
+    "token",
+    [
+        "",
+        "!!",
+        "bm90IGpzb24",
+        encode_cursor([1]),
+        encode_cursor([True, 1]),
+        encode_cursor([2**63, "x"]),
+        encode_cursor([-(2**63) - 1, "x"]),
+        encode_cursor([2**70, "x"]),
+    ],
 )
 def test_foreign_cursors_are_input_errors(token: str) -> None:
     with pytest.raises(InputError) as err:
