@@ -18,7 +18,21 @@ __all__ = ["translate", "translating"]
 
 _PG_CONFLICT = {"40001", "40P01", "55P03", "23505"}
 _MYSQL_CONFLICT = {1213, 1205, 1062, 1020}
-_MYSQL_DOWN = {2002, 2003, 2006, 2013, 1045, 1049}
+_MYSQL_DOWN = {2002, 2003, 2005, 2006, 2013, 1045, 1049}
+#: Words of connection failures whose driver gives no code (DNS, refused, reset).
+_DOWN_WORDS = (
+    "unable to open database",
+    "connection refused",
+    "could not connect",
+    "failed to resolve host",
+    "could not translate host name",
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "server closed the connection",
+    "connection timed out",
+    "no route to host",
+)
 
 
 def _short(exc: BaseException) -> str:
@@ -43,9 +57,13 @@ def translate(exc: sa_exc.SQLAlchemyError) -> CommerceError:
         (isinstance(sqlstate, str) and sqlstate.startswith("08"))
         or mysql_code in _MYSQL_DOWN
         or getattr(exc, "connection_invalidated", False)
-        or "unable to open database" in lowered
-        or "connection refused" in lowered
-        or "could not connect" in lowered
+        or any(words in lowered for words in _DOWN_WORDS)
+        or (
+            # psycopg reports every failure that no server answered without a SQLSTATE.
+            isinstance(exc, sa_exc.OperationalError)
+            and type(orig).__module__.startswith("psycopg")
+            and sqlstate is None
+        )
         or (
             isinstance(exc, sa_exc.OperationalError)
             and "connection" in lowered

@@ -455,7 +455,15 @@ class SqlCategoryQueries:
                 (up.c.lvl + 1).label("lvl"),
             ).join(up, parent.c.id == up.c.parent_id)
         )
-        return list(conn.execute(sa.select(up).order_by(up.c.lvl.desc())).mappings())
+        path = list(conn.execute(sa.select(up).order_by(up.c.lvl.desc())).mappings())
+        if path and path[0]["parent_id"] is not None:
+            # The recursion stopped before the top (MariaDB's max_recursive_iterations):
+            # a wrong answer must not pass as a path. Writes keep trees far shallower.
+            raise StorageError(
+                f"the path of category {id!r} is deeper than this database can walk; "
+                "move it closer to the top"
+            )
+        return path
 
     def _child_count(self) -> sa.ScalarSelect[int]:
         kid = t.categories.alias("k")
