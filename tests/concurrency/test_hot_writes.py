@@ -117,11 +117,13 @@ def test_commands_and_timer_workers_sharing_keys_do_not_deadlock(backend: Backen
     for w in workers:
         w.start()
     started = time.monotonic()
+
+    def commands(i: int) -> None:
+        for j in range(60):
+            shop.execute(TouchAndRemind(n=i * 60 + j), actor=STAFF)
+
     try:
-        errors = run_threads(
-            4,
-            lambda i: [shop.execute(TouchAndRemind(n=i * 60 + j), actor=STAFF) for j in range(60)],
-        )
+        errors = run_threads(4, commands)
     finally:
         stop.set()
         for w in workers:

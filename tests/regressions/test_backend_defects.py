@@ -297,7 +297,7 @@ def test_the_timer_methods_validate_their_input(shop: Commerce, staff: Actor) ->
 
 
 @frozen(kw_only=True)
-class Measure(Command[float]):  # type: ignore[type-var]
+class Measure(Command[float]):
     type_name = "test.regressions.measure_stock"
     name: str
 

@@ -224,7 +224,7 @@ def test_allocate_reads_an_iterator_once() -> None:
 
 
 @frozen(kw_only=True)
-class Measure(Command[float]):  # type: ignore[type-var]
+class Measure(Command[float]):
     type_name = "test.regressions.measure"
 
 
