@@ -22,8 +22,13 @@ from commerce_adapters.sqlalchemy import (
 )
 from commerce_adapters.sqlalchemy.errors import translate
 from commerce_core import Actor, Commerce, ConfigurationError, Money
-from commerce_core.catalog import CreateCategory
-from commerce_core.kernel import ConcurrencyConflict, SchemaOutdated, StorageUnavailable
+from commerce_core.catalog import CategoryId, CreateCategory
+from commerce_core.kernel import (
+    ConcurrencyConflict,
+    SchemaOutdated,
+    StorageError,
+    StorageUnavailable,
+)
 
 BACKENDS = ("sqlite", "postgresql", "mariadb")
 
@@ -136,6 +141,54 @@ def test_an_unreachable_server_is_storage_unavailable() -> None:
             migrate=True,
             connect_args={"connect_timeout": 2},
         )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://nobody@no-such-host.invalid/none",
+        "mysql://nobody@no-such-host.invalid/none",
+    ],
+)
+def test_a_host_that_does_not_resolve_is_storage_unavailable(url: str) -> None:
+    with pytest.raises(StorageUnavailable):
+        Commerce.from_url(url, migrate=True, connect_args={"connect_timeout": 2})
+
+
+def test_a_stored_tree_deeper_than_the_database_can_walk_is_an_error_not_a_wrong_path(
+    backend: Backend,
+) -> None:
+    """A tree written before the depth limit may be deeper than MariaDB's recursion limit
+    (1,000): its paths must fail loudly, never come back cut short with the wrong root."""
+    engine = sql(backend).engine
+    categories = metadata.tables["catalog_categories"]
+    depth = 1_100
+    rows = [
+        {
+            "id": f"n{i:05d}",
+            "name": f"L{i}",
+            "parent_id": f"n{i - 1:05d}" if i else None,
+            "position": 0,
+        }
+        for i in range(depth)
+    ]
+    shop = Commerce(backend.storage())  # a clean store first, then the legacy rows
+    with engine.begin() as conn:
+        conn.execute(sa.insert(categories), rows)
+    try:
+        top = shop.categories.tree()[0]
+        assert len(top.walk()) == depth  # building and walking never recurse
+        if backend.name == "mariadb":
+            with pytest.raises(StorageError):
+                shop.categories.get(CategoryId(f"n{depth - 1:05d}"))
+        else:
+            view = shop.categories.get(CategoryId(f"n{depth - 1:05d}"))
+            assert view.path[0] == "L0"
+            assert view.depth == depth - 1
+    finally:
+        shop.close()
+        with engine.begin() as conn:
+            conn.execute(sa.delete(categories))
 
 
 def test_urls_get_the_supported_drivers() -> None:
