@@ -8,9 +8,16 @@ conflict as they would on a server.
 
 from commerce_adapters.memory.storage import (
     MemoryCategoryQueries,
+    MemoryParticipant,
     MemoryStorage,
     MemoryUnitOfWork,
     open_backend,
 )
 
-__all__ = ["MemoryCategoryQueries", "MemoryStorage", "MemoryUnitOfWork", "open_backend"]
+__all__ = [
+    "MemoryCategoryQueries",
+    "MemoryParticipant",
+    "MemoryStorage",
+    "MemoryUnitOfWork",
+    "open_backend",
+]

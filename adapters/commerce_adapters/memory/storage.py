@@ -6,7 +6,7 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self, TypeVar
 
 from attrs import define, evolve, field
 
@@ -31,7 +31,38 @@ from commerce_core.kernel.errors import ConcurrencyConflict, ConfigurationError,
 from commerce_core.kernel.messages import DomainEvent
 from commerce_core.kernel.pagination import Page, PageRequest
 
-__all__ = ["MemoryCategoryQueries", "MemoryStorage", "MemoryUnitOfWork", "open_backend"]
+__all__ = [
+    "MemoryCategoryQueries",
+    "MemoryParticipant",
+    "MemoryStorage",
+    "MemoryUnitOfWork",
+    "open_backend",
+]
+
+S = TypeVar("S")
+
+
+class MemoryParticipant(Protocol):
+    """A context's staged writes inside a :class:`MemoryUnitOfWork`.
+
+    Each context's memory adapter keeps its committed state in
+    :meth:`MemoryStorage.context_state` and its staged writes in a participant that joins the
+    unit of work (:meth:`MemoryUnitOfWork.join`). At commit, under the storage lock, every
+    participant's :meth:`check` runs first (raise :class:`ConcurrencyConflict` to refuse),
+    then every :meth:`apply`: all contexts commit together or not at all.
+    """
+
+    def check(self) -> None:
+        """Verify the staged writes against the committed state (under the storage lock)."""
+        ...
+
+    def apply(self) -> None:
+        """Write the staged changes into the committed state (under the storage lock)."""
+        ...
+
+    def reset(self) -> None:
+        """Forget the staged writes (after commit or rollback)."""
+        ...
 
 
 @define
@@ -60,7 +91,26 @@ class MemoryStorage:
         self._lock = threading.RLock()
         self._tree_lock = threading.Lock()
         self._state = _State()
+        self._contexts: dict[str, object] = {}
         self._closed = False
+
+    def context_state(self, name: str, factory: type[S]) -> S:
+        """The committed state of a context's memory adapter, made on first use.
+
+        Read and change it only while holding ``self.lock``.
+        """
+        with self._lock:
+            state = self._contexts.get(name)
+            if state is None:
+                state = self._contexts[name] = factory()
+            if not isinstance(state, factory):
+                raise TypeError(f"context state {name!r} is a {type(state).__name__}")
+            return state
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock that makes reads of committed state and each commit atomic."""
+        return self._lock
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         if self._closed:
@@ -269,13 +319,30 @@ class MemoryUnitOfWork:
     def __init__(self, storage: MemoryStorage) -> None:
         self._storage = storage
         self._seen = SeenAggregates()
+        self._parts: list[MemoryParticipant] = []
         self._reset()
         self.categories = MemoryCategoryTreeRepository(self)
         self.outbox = MemoryOutbox(self)
         self.idempotency = MemoryIdempotencyStore(self)
         self.timers = MemoryTimerStore(self)
 
+    @property
+    def storage(self) -> MemoryStorage:
+        """The storage this unit of work commits to."""
+        return self._storage
+
+    @property
+    def seen(self) -> SeenAggregates:
+        """Aggregates saved in this unit of work, whose events the bus collects."""
+        return self._seen
+
+    def join(self, part: MemoryParticipant) -> None:
+        """Make ``part``'s staged writes commit and roll back with this unit of work."""
+        self._parts.append(part)
+
     def _reset(self) -> None:
+        for part in self._parts:
+            part.reset()
         if getattr(self, "_holds_tree", False):
             self._storage._tree_lock.release()
         self._holds_tree = False
@@ -313,7 +380,11 @@ class MemoryUnitOfWork:
             for key in self._timer_writes:
                 if state.timers.get(key) != self._timer_reads.get(key):
                     raise ConcurrencyConflict("timer", key)
+            for part in self._parts:
+                part.check()
             # Every check passed: apply everything at once.
+            for part in self._parts:
+                part.apply()
             if self._tree is not None:
                 state.categories, state.tree_version = dict(self._tree[0]), self._tree[1]
             for message in self._outbox_new:
