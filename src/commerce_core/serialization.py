@@ -112,6 +112,12 @@ def _structure_decimal(value: object, _: type) -> Decimal:
     return result
 
 
+def _unstructure_decimal(value: Decimal) -> str:
+    # Plain digits, never exponent notation: what the edge writes, it must read back.
+    text = format(value, "f")
+    return "0" if text == "-0" else text
+
+
 def _structure_date(value: object, _: type) -> date:
     if isinstance(value, datetime) or not isinstance(value, str | date):
         raise TypeError("expected an ISO-8601 date string such as '2026-01-31'")
@@ -220,7 +226,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(float, _refuse_float)
     conv.register_structure_hook(type(None), _structure_none)
     conv.register_structure_hook(Decimal, _structure_decimal)
-    conv.register_unstructure_hook(Decimal, str)
+    conv.register_unstructure_hook(Decimal, _unstructure_decimal)
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_unstructure_hook(datetime, lambda d: ensure_utc(d).isoformat())
     conv.register_structure_hook(date, _structure_date)

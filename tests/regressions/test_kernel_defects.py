@@ -145,6 +145,17 @@ def test_the_edge_reads_only_plain_ascii_decimals(amount: str) -> None:
     assert err.value.field == "rate"
 
 
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+        lambda d: abs(d.adjusted()) <= 15 and len(format(d, "f")) <= 40
+    )
+)
+def test_every_decimal_the_edge_writes_it_reads_back(value: Decimal) -> None:
+    text = edge.unstructure(value)
+    assert "E" not in text.upper()
+    assert edge.structure(text, Decimal) == value
+
+
 def test_plain_decimals_still_read_exactly() -> None:
     assert _price(price={"amount": "-12.30"}).price == Money(-1230)
     assert _price(price={"amount": 12, "currency": "JPY"}).price == Money(12, "JPY")
