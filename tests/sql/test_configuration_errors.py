@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -101,7 +102,7 @@ def test_any_sql_url_without_sqlalchemy_names_the_extra(tmp_path: Path) -> None:
     ],
 )
 def test_bad_urls_and_options_are_configuration_errors(
-    url: str, options: dict[str, object], words: str
+    url: str, options: dict[str, Any], words: str
 ) -> None:
     with pytest.raises(ConfigurationError) as caught:
         Commerce.from_url(url, **options)
