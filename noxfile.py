@@ -1,6 +1,7 @@
 """Development sessions. On a fresh machine with only Python 3.11+, run this file directly:
 
     python3 noxfile.py -s demo      # the back-office demo on the embedded SQLite default
+    python3 noxfile.py -s commerce -- categories tree --db sqlite:///commerce-demo.db
     python3 noxfile.py -s tests     # the test suite (COMMERCE_TEST_BACKENDS picks backends)
 
 Run that way, the file first makes itself a small virtualenv with nox in it (.nox/_bootstrap)
@@ -78,11 +79,24 @@ def docs(session: nox.Session) -> None:
     session.run("pytest", "-q", "tests/docs", env={"COMMERCE_TEST_BACKENDS": "memory"})
 
 
+#: How the CLI's hints spell a command run through the ``commerce`` session below, so that
+#: the demo's "Next: ..." line is a command that works as printed.
+COMMERCE_PROG = "python3 noxfile.py -s commerce --"
+CLI = ".[cli]"
+
+
 @nox.session
 def demo(session: nox.Session) -> None:
     """The back-office demo on the embedded SQLite default (a fresh commerce-demo.db)."""
-    session.install("-e", ".[cli]")
-    session.run("commerce", "demo", *session.posargs)
+    session.install("-e", CLI)
+    session.run("commerce", "demo", *session.posargs, env={"COMMERCE_PROG": COMMERCE_PROG})
+
+
+@nox.session
+def commerce(session: nox.Session) -> None:
+    """The ``commerce`` CLI; arguments after ``--`` go to it (``-- categories tree``)."""
+    session.install("-e", CLI)
+    session.run("commerce", *(session.posargs or ["--help"]), env={"COMMERCE_PROG": COMMERCE_PROG})
 
 
 @nox.session

@@ -6,6 +6,7 @@ these tests need no uninstall and run on any machine.
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from commerce_cli.main import app
-from commerce_core import Commerce, ConfigurationError
+from commerce_core import Commerce, ConfigurationError, SchemaOutdated
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,7 +60,7 @@ def test_the_cli_shows_a_missing_driver_in_one_line(
 SQLALCHEMY_MISSING = """
 import sys
 sys.modules["sqlalchemy"] = None  # as if installed without the sqlalchemy extra
-from commerce_core import Commerce, ConfigurationError
+from commerce_core import Commerce, ConfigurationError, SchemaOutdated
 for url, extra in [
     ("sqlite:///never.db", "sqlalchemy"),
     ("postgresql://u@h/db", "postgresql"),
@@ -134,3 +135,13 @@ def test_the_cli_shows_a_bad_url_in_one_line(
     assert len(lines) == 1, result.output
     assert "[configuration_error]" in lines[0]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unmigrated_database_says_not_migrated_yet(tmp_path: Path) -> None:
+    sqlite3.connect(tmp_path / "empty.db").close()
+
+    with pytest.raises(SchemaOutdated) as caught:
+        Commerce.from_url(f"sqlite:///{tmp_path / 'empty.db'}", migrate=False)
+
+    assert "not migrated yet" in caught.value.message
+    assert "commerce db upgrade" in caught.value.message
