@@ -26,6 +26,7 @@ __all__ = [
     "open_store",
     "prog",
     "refusals",
+    "require_existing",
     "resolve_category",
     "safe_url",
     "say",
@@ -119,10 +120,8 @@ def resolve_category(commerce: Commerce, given: str, *, field: str = "category")
     """
     try:
         return commerce.categories.get(CategoryId(given)).id
-    except CategoryNotFound:
-        pass
-    except InputError:
-        pass  # not even a well-formed id: look it up as a path or a name
+    except (CategoryNotFound, InputError):
+        pass  # not an id (or not even a well-formed one): look it up as a path or a name
     wanted = given.strip().casefold()
     by_path: list[tuple[str, CategoryId]] = []
     by_name: list[tuple[str, CategoryId]] = []
