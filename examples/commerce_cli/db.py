@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from commerce_cli.session import DEFAULT_DB, refusals, safe_url, say
+from commerce_cli.session import DEFAULT_DB, prog, refusals, require_existing, safe_url, say
 from commerce_core import ConfigurationError
 
 __all__ = ["db_app"]
 
-db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Database schema migrations.", no_args_is_help=True, rich_markup_mode=None
+)
 
 Url = Annotated[
     str,
@@ -50,31 +51,30 @@ def db_current(
         bool, typer.Option("--check", help="Exit with status 1 unless the schema is current.")
     ] = False,
 ) -> None:
-    """Print the database's schema revision and the newest one this library ships."""
+    """Print the database's schema revision and the newest one this library ships.
+
+    Exits with status 1 when the database is not migrated yet (or, with --check, behind).
+    A SQLite file that does not exist is an error; looking never creates it.
+    """
     with refusals():
         _require_sql(url)
+        require_existing(url)  # connecting would create an empty file as a side effect
         from commerce_adapters.sqlalchemy import create_engine, current_revision, head_revision
 
         engine = create_engine(url)
         try:
-            database = engine.url.database
-            if engine.dialect.name == "sqlite" and database and not Path(database).exists():
-                # Connecting would create an empty file as a side effect; don't.
-                current = None
-            else:
-                current = current_revision(engine)
+            current = current_revision(engine)
         finally:
             engine.dispose()
         head = head_revision()
+    shown = safe_url(url)
+    upgrade_hint = f"run: {prog()} db upgrade --url {shown}"
     if current == head:
-        say(Text(f"{safe_url(url)}: revision {current} (up to date)", style="green"))
+        say(Text(f"{shown}: revision {current} (up to date)", style="green"))
         return
-    say(
-        Text(
-            f"{safe_url(url)}: revision {current or 'none'}, newest is {head}; "
-            "run: commerce db upgrade --url <url>",
-            style="yellow",
-        )
-    )
+    if current is None:
+        say(Text(f"{shown}: not migrated yet (newest is {head}); {upgrade_hint}", style="yellow"))
+        raise typer.Exit(1)
+    say(Text(f"{shown}: revision {current}, newest is {head}; {upgrade_hint}", style="yellow"))
     if check:
         raise typer.Exit(1)

@@ -27,9 +27,19 @@ from commerce_cli.render import (
     render_children,
     render_view,
 )
-from commerce_cli.session import DEFAULT_DB, Db, done, open_store, safe_url, say
+from commerce_cli.session import (
+    DEFAULT_DB,
+    Db,
+    done,
+    open_store,
+    prog,
+    resolve_category,
+    safe_url,
+    say,
+)
+from commerce_cli.timers import timers_app
 from commerce_cli.worker import worker
-from commerce_core import ConfigurationError, PageRequest
+from commerce_core import Commerce, ConfigurationError, PageRequest
 from commerce_core.catalog import (
     CategoryId,
     CreateCategory,
@@ -50,12 +60,19 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals would include database URLs with passwords
+    rich_markup_mode=None,  # plain help: flags read "--json", not "--json <bool>"
 )
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or tree.")]
+CATEGORY_HELP = "Category: id, path from the top (服装 Apparel/T恤 T-shirts) or unique name."
 Parent = Annotated[
-    str | None, typer.Option("--parent", help="Id of the parent category (omit: top level).")
+    str | None,
+    typer.Option(
+        "--parent",
+        help="Parent category: id, path (names joined by '/') or unique name (omit: top level).",
+    ),
 ]
+Category = Annotated[str, typer.Argument(help=CATEGORY_HELP, show_default=False)]
 Position = Annotated[
     int | None,
     typer.Option("--position", help="Place among the siblings, 0 first (omit: last)."),
@@ -88,23 +105,31 @@ def demo(
             )
         run_demo(commerce, make_console(), actor=actor)
     shown = safe_url(url)
-    say(Text(f"Stored in {shown}. Next: commerce categories tree --db {shown}", style="dim"))
+    say(Text(f"Stored in {shown}. Next: {prog()} categories tree --db {shown}", style="dim"))
 
 
 # -- categories --------------------------------------------------------------------------
-categories_app = typer.Typer(help="The category tree (类目树).", no_args_is_help=True)
+categories_app = typer.Typer(
+    help="The category tree (类目树).", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+def _parent(commerce: Commerce, parent: str | None) -> CategoryId | None:
+    return None if parent is None else resolve_category(commerce, parent, field="parent")
+
+
 app.add_typer(categories_app, name="categories")
 
 
 @categories_app.command("tree")
 def categories_tree(db: Db = DEFAULT_DB, as_json: Json = False) -> None:
     """Show the whole tree, with ids."""
-    with open_store(db, as_json=as_json) as (commerce, _):
+    with open_store(db, as_json=as_json, read_only=True) as (commerce, _):
         forest = commerce.categories.tree()
     if as_json:
         print_json([node_data(n) for n in forest])
     elif not forest:
-        say("No categories yet. Create one: commerce categories create NAME")
+        say(f"No categories yet. Create one: {prog()} categories create NAME --db {safe_url(db)}")
     else:
         say(category_tree(forest))
 
@@ -120,9 +145,9 @@ def categories_list(
     as_json: Json = False,
 ) -> None:
     """List the children of a category (or the top level), a page at a time."""
-    with open_store(db, as_json=as_json) as (commerce, _):
+    with open_store(db, as_json=as_json, read_only=True) as (commerce, _):
         request = PageRequest(limit=limit, after=after)
-        parent_id = CategoryId(parent) if parent is not None else None
+        parent_id = _parent(commerce, parent)
         page = commerce.categories.children(parent_id, request)
         title = "Top level" if parent_id is None else commerce.categories.get(parent_id).name
     if as_json:
@@ -143,13 +168,13 @@ def categories_list(
 
 @categories_app.command("show")
 def categories_show(
-    category_id: Annotated[str, typer.Argument(help="Category id.")],
+    category: Category,
     db: Db = DEFAULT_DB,
     as_json: Json = False,
 ) -> None:
     """Show one category: its path, parent, position and number of children."""
-    with open_store(db, as_json=as_json) as (commerce, _):
-        view = commerce.categories.get(CategoryId(category_id))
+    with open_store(db, as_json=as_json, read_only=True) as (commerce, _):
+        view = commerce.categories.get(resolve_category(commerce, category))
     if as_json:
         print_json(category_view_data(view))
     else:
@@ -168,8 +193,7 @@ def categories_create(
 ) -> None:
     """Create a category and print its id."""
     with open_store(db) as (commerce, actor):
-        parent_id = CategoryId(parent) if parent is not None else None
-        command = CreateCategory(name=name, parent=parent_id, position=position)
+        command = CreateCategory(name=name, parent=_parent(commerce, parent), position=position)
         new_id = commerce.execute(command, actor=actor)
     if quiet:
         make_console().out(new_id)
@@ -179,22 +203,24 @@ def categories_create(
 
 @categories_app.command("rename")
 def categories_rename(
-    category_id: Annotated[str, typer.Argument(help="Category id.")],
+    category: Category,
     name: Annotated[str, typer.Argument(help="The new name.")],
     db: Db = DEFAULT_DB,
 ) -> None:
     """Give a category a new name."""
     with open_store(db) as (commerce, actor):
-        commerce.execute(RenameCategory(category=CategoryId(category_id), name=name), actor=actor)
-    done("Renamed to", name, category_id)
+        id = resolve_category(commerce, category)
+        commerce.execute(RenameCategory(category=id, name=name), actor=actor)
+    done("Renamed to", name, id)
 
 
 @categories_app.command("move")
 def categories_move(
-    category_id: Annotated[str, typer.Argument(help="Category id.")],
+    category: Category,
     db: Db = DEFAULT_DB,
     parent: Annotated[
-        str | None, typer.Option("--parent", help="Id of the new parent category.")
+        str | None,
+        typer.Option("--parent", help="New parent: id, path (names joined by '/') or name."),
     ] = None,
     top: Annotated[bool, typer.Option("--top", help="Move to the top level.")] = False,
     position: Position = None,
@@ -208,11 +234,11 @@ def categories_move(
     if parent is None and not top and position is None:
         raise typer.BadParameter("nothing to do: give --parent ID, --top or --position N")
     with open_store(db) as (commerce, actor):
-        id = CategoryId(category_id)
+        id = resolve_category(commerce, category)
         if top:
             new_parent: CategoryId | None = None
         elif parent is not None:
-            new_parent = CategoryId(parent)
+            new_parent = _parent(commerce, parent)
         else:
             # MoveCategory's parent=None means "top level", so keep the current parent.
             new_parent = commerce.categories.get(id).parent
@@ -225,36 +251,38 @@ def categories_move(
 
 @categories_app.command("reorder")
 def categories_reorder(
-    ids: Annotated[list[str], typer.Argument(help="Every child of the parent, once each.")],
+    ids: Annotated[
+        list[str],
+        typer.Argument(help="Every child of the parent, once each (ids, paths or names)."),
+    ],
     db: Db = DEFAULT_DB,
     parent: Parent = None,
 ) -> None:
     """Set the order of the children of a category (or of the top level)."""
     with open_store(db) as (commerce, actor):
-        parent_id = CategoryId(parent) if parent is not None else None
-        commerce.execute(
-            ReorderCategories(parent=parent_id, order=tuple(CategoryId(i) for i in ids)),
-            actor=actor,
-        )
+        parent_id = _parent(commerce, parent)
+        order = tuple(resolve_category(commerce, i) for i in ids)
+        commerce.execute(ReorderCategories(parent=parent_id, order=order), actor=actor)
         page = commerce.categories.children(parent_id, PageRequest(limit=len(ids)))
     say(Text("Reordered: ", style="green") + Text(" · ".join(v.name for v in page.items)))
 
 
 @categories_app.command("delete")
 def categories_delete(
-    category_id: Annotated[str, typer.Argument(help="Category id.")],
+    category: Category,
     db: Db = DEFAULT_DB,
 ) -> None:
     """Delete a category that has no subcategories."""
     with open_store(db) as (commerce, actor):
-        id = CategoryId(category_id)
+        id = resolve_category(commerce, category)
         name = commerce.categories.get(id).name
         commerce.execute(DeleteCategory(category=id), actor=actor)
-    done("Deleted", name, category_id)
+    done("Deleted", name, id)
 
 
 # -- operations ------------------------------------------------------------------------
 app.add_typer(db_app, name="db")
+app.add_typer(timers_app, name="timers")
 app.command()(worker)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -198,7 +200,9 @@ def test_create_prints_the_id_and_tree_and_show_find_it(runner: CliRunner, db: s
     }
 
 
-def test_tree_of_an_empty_store_says_how_to_start(runner: CliRunner, db: str) -> None:
+def test_tree_of_an_empty_store_says_how_to_start(
+    runner: CliRunner, db: str, shop: Commerce
+) -> None:
     assert "categories create" in invoke(runner, "categories", "tree", "--db", db)
 
 
@@ -320,6 +324,7 @@ def test_deleting_a_category_with_children_exits_1_with_its_code(
         (["categories", "delete", "missing"], "category_not_found", "missing"),
     ],
 )
+@pytest.mark.usefixtures("shop")  # the store exists: read-only commands refuse a missing file
 def test_bad_input_and_unknown_ids_exit_1_naming_the_field(
     runner: CliRunner, db: str, args: list[str], code: str, field: str
 ) -> None:
@@ -347,7 +352,9 @@ def test_move_without_a_destination_is_a_usage_error(runner: CliRunner, db: str)
     assert "nothing to do" in out
 
 
-def test_errors_are_json_on_stderr_when_json_is_asked_for(runner: CliRunner, db: str) -> None:
+def test_errors_are_json_on_stderr_when_json_is_asked_for(
+    runner: CliRunner, db: str, shop: Commerce
+) -> None:
     result = runner.invoke(app, ["categories", "show", "missing", "--db", db, "--json"])
 
     assert result.exit_code == 1
@@ -365,10 +372,11 @@ def test_a_bad_url_is_a_configuration_error(runner: CliRunner) -> None:
 # -- db ----------------------------------------------------------------------------------
 def test_db_upgrade_then_current(runner: CliRunner, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    sqlite3.connect(tmp_path / "fresh.db").close()  # an empty database, never migrated
 
-    out = invoke(runner, "db", "current", "--url", url, "--check", code=1)
-    assert "none" in out
-    assert not (tmp_path / "fresh.db").exists()  # looking must not create the file
+    out = invoke(runner, "db", "current", "--url", url, code=1)
+    assert "not migrated yet" in out
+    assert "db upgrade --url" in out
 
     out = invoke(runner, "db", "upgrade", "--url", url)
     assert head_revision() in out
@@ -402,7 +410,7 @@ def test_worker_once_runs_due_jobs_and_reports_failures(
         actor=system,
     )
 
-    out = invoke(runner, "worker", "--once", "--db", db)
+    out = invoke(runner, "worker", "--once", "--db", db, code=1)  # a timer failed
 
     assert "done 1, retried 0, failed 1" in out
     assert "rename-missing" in out
@@ -455,3 +463,204 @@ def test_worker_loop_runs_jobs_and_stops_cleanly_on_ctrl_c(
 )
 def test_urls_are_printed_without_passwords(url: str, shown: str) -> None:
     assert safe_url(url) == shown
+
+
+# -- read-only commands never create a database ----------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["categories", "tree"],
+        ["categories", "list"],
+        ["categories", "show", "anything"],
+        ["db", "current"],
+        ["timers", "list"],
+        ["timers", "failed"],
+    ],
+)
+def test_read_only_commands_refuse_a_missing_file_naming_it_and_create_nothing(
+    runner: CliRunner, tmp_path: Path, args: list[str]
+) -> None:
+    typo = tmp_path / "shpo.db"
+    url = f"sqlite:///{typo}"
+
+    out = invoke(runner, *args, "--db", url, code=1)
+
+    assert "configuration_error" in out
+    assert str(typo) in out
+    assert "does not exist" in out
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- categories named by path or name --------------------------------------------------
+def test_parent_and_category_accept_a_path_or_a_unique_name(
+    runner: CliRunner, db: str, shop: Commerce
+) -> None:
+    apparel = create(runner, db, "服装 Apparel")
+    tees = create(runner, db, "T恤 T-shirts", "--parent", "服装 Apparel")
+    polo = create(runner, db, "Polo", "--parent", "服装 Apparel/T恤 T-shirts")
+    assert shop.categories.get(tees).parent == apparel
+    assert shop.categories.get(polo).path == ("服装 Apparel", "T恤 T-shirts", "Polo")
+
+    shown = cli_json(runner, "categories", "show", "服装 apparel/t恤 T-SHIRTS/polo", "--db", db)
+    assert isinstance(shown, dict)
+    assert shown["id"] == polo  # names compare ignoring case, like sibling names
+    listed = cli_json(runner, "categories", "list", "--parent", "T恤 T-shirts", "--db", db)
+    assert isinstance(listed, dict)
+    assert [i["id"] for i in listed["items"]] == [polo]
+
+    invoke(runner, "categories", "move", "Polo", "--top", "--db", db)
+    invoke(runner, "categories", "rename", "Polo", "Polo 衫", "--db", db)
+    invoke(runner, "categories", "reorder", "Polo 衫", "服装 Apparel", "--db", db)
+    assert [n.name for n in shop.categories.tree()] == ["Polo 衫", "服装 Apparel"]
+    invoke(runner, "categories", "delete", "Polo 衫", "--db", db)
+    assert [n.id for n in shop.categories.tree()] == [apparel]
+
+
+def test_an_ambiguous_name_lists_the_candidates_with_paths_and_ids(
+    runner: CliRunner, db: str, shop: Commerce
+) -> None:
+    men = create(runner, db, "男装 Menswear")
+    women = create(runner, db, "女装 Womenswear")
+    men_tees = create(runner, db, "T恤 T-shirts", "--parent", men)
+    women_tees = create(runner, db, "T恤 T-shirts", "--parent", women)
+
+    out = invoke(
+        runner, "categories", "create", "Polo", "--parent", "T恤 T-shirts", "--db", db, code=1
+    )
+
+    assert "[invalid_input]" in out
+    assert "parent" in out
+    assert "男装 Menswear/T恤 T-shirts" in out
+    assert "女装 Womenswear/T恤 T-shirts" in out
+    assert men_tees in out
+    assert women_tees in out
+    path = "女装 Womenswear/T恤 T-shirts"
+    polo = create(runner, db, "Polo", "--parent", path)
+    assert shop.categories.get(polo).parent == women_tees
+
+
+def test_an_unknown_path_or_name_is_category_not_found(runner: CliRunner, db: str) -> None:
+    create(runner, db, "服装 Apparel")
+    out = invoke(runner, "categories", "show", "服装 Apparel/Nope", "--db", db, code=1)
+    assert "category_not_found" in out
+    assert "服装 Apparel/Nope" in out
+
+
+# -- help ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["categories", "tree"],
+        ["categories", "create"],
+        ["categories", "move"],
+        ["db", "current"],
+        ["worker"],
+        ["timers", "list"],
+    ],
+)
+def test_boolean_flags_do_not_show_a_bool_placeholder_in_help(
+    runner: CliRunner, args: list[str]
+) -> None:
+    out = invoke(runner, *args, "--help")
+    assert "<bool>" not in out
+    assert "--" in out
+
+
+# -- worker and timers -----------------------------------------------------------------
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
+
+
+def _schedule_a_failing_and_a_good_timer(shop: Commerce) -> None:
+    system = Actor.system("test")
+    shop.schedule(CreateCategory(name="Good"), due_at=PAST, key="good", actor=system)
+    shop.schedule(
+        RenameCategory(category=CategoryId("missing"), name="Z"),
+        due_at=PAST,
+        key="rename-missing",
+        actor=system,
+    )
+
+
+def test_worker_lines_carry_utc_timestamps(runner: CliRunner, db: str, shop: Commerce) -> None:
+    _schedule_a_failing_and_a_good_timer(shop)
+    out = invoke(runner, "worker", "--once", "--db", db, code=1)
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert lines
+    assert all(STAMP.match(line) for line in lines), lines
+
+
+def test_worker_once_exits_0_when_nothing_failed(
+    runner: CliRunner, db: str, shop: Commerce
+) -> None:
+    shop.schedule(CreateCategory(name="Fine"), due_at=PAST, key="ok", actor=ADMIN)
+    assert "done 1, retried 0, failed 0" in invoke(runner, "worker", "--once", "--db", db)
+
+
+def test_timers_list_failed_show_and_retry_rearm_a_failed_timer(
+    runner: CliRunner, db: str, shop: Commerce
+) -> None:
+    _schedule_a_failing_and_a_good_timer(shop)
+    shop.schedule(
+        CreateCategory(name="Later"),
+        due_at=datetime(2999, 1, 1, tzinfo=UTC),
+        key="later",
+        actor=ADMIN,
+    )
+    invoke(runner, "worker", "--once", "--db", db, code=1)
+
+    out = invoke(runner, "timers", "list", "--db", db)
+    assert "1 pending (0 due now), 1 failed" in out
+    assert "rename-missing" in out
+    assert "timers retry KEY" in out
+    failed = cli_json(runner, "timers", "failed", "--db", db)
+    assert isinstance(failed, list)
+    assert [(t["key"], t["status"], t["attempts"]) for t in failed] == [
+        ("rename-missing", "failed", 1)
+    ]
+    assert "category_not_found" in failed[0]["last_error"]
+    assert "catalog.rename_category" in invoke(runner, "timers", "failed", "--db", db)
+    assert "rename-missing" in invoke(runner, "timers", "show", "rename-missing", "--db", db)
+
+    # Make the command succeed this time, then re-arm it.
+    missing = shop.execute(CreateCategory(name="Was missing"), actor=ADMIN)
+    shop.schedule(
+        RenameCategory(category=missing, name="Z"), due_at=PAST, key="rename-ok", actor=ADMIN
+    )
+    invoke(runner, "worker", "--once", "--db", db)
+    out = invoke(runner, "timers", "retry", "rename-missing", "--db", db)
+    assert "Re-armed rename-missing" in out
+    timer = shop.scheduled("rename-missing")
+    assert timer is not None
+    assert (timer.status, timer.attempts, timer.last_error) == ("pending", 0, None)
+    assert timer.actor == Actor.system("test")
+    assert "no failed timers" in invoke(runner, "timers", "failed", "--db", db).lower()
+    out = invoke(runner, "worker", "--once", "--db", db, code=1)  # still refers to "missing"
+    assert "failed 1" in out
+
+
+def test_timers_retry_refuses_a_pending_or_unknown_timer(
+    runner: CliRunner, db: str, shop: Commerce
+) -> None:
+    shop.schedule(CreateCategory(name="X"), due_at=PAST, key="pending-one", actor=ADMIN)
+    out = invoke(runner, "timers", "retry", "pending-one", "--db", db, code=1)
+    assert "[invalid_input]" in out
+    assert "only a failed timer" in out
+    out = invoke(runner, "timers", "retry", "no-such-key", "--db", db, code=1)
+    assert "[not_found]" in out
+    assert "no-such-key" in out
+
+
+# -- the demo's next step ----------------------------------------------------------------
+def test_the_demo_hint_is_a_command_that_works_as_printed(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = invoke(runner, "demo")
+    (hint,) = re.findall(r"Next: (.+)", out)
+    words = hint.split()
+    assert words[0] == "commerce"
+    tree = invoke(runner, *words[1:])
+    assert "数码 Electronics" in tree
+
+    out = invoke(runner, "demo", env={"COMMERCE_PROG": "python3 noxfile.py -s commerce --"})
+    assert "Next: python3 noxfile.py -s commerce -- categories tree --db " in out

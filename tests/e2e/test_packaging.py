@@ -46,3 +46,13 @@ def test_the_core_wheel_installs_and_runs_without_any_extra(tmp_path: Path) -> N
     listed = run(python, "-m", "pip", "list", "--format=freeze").lower()
     assert "sqlalchemy" not in listed
     assert "cattrs" in listed
+    # Without [cli] the script exists; it must say what to install, not crash on typer.
+    cli = subprocess.run(
+        [str(venv / "bin" / "commerce"), "categories", "tree"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cli.returncode == 1
+    assert "pip install 'commerce-core[cli]'" in cli.stderr
+    assert "Traceback" not in cli.stderr

@@ -58,9 +58,14 @@ def open_backend(url: str, *, migrate: bool | None = None, **options: Any) -> Sq
         else:
             current = current_revision(engine)
             if current != head_revision():
+                where = (
+                    "the database is not migrated yet"
+                    if current is None
+                    else f"the database schema is at {current}"
+                )
                 raise SchemaOutdated(
-                    f"the database schema is at {current or 'nothing'}, this library needs "
-                    f"{head_revision()}; run: commerce db upgrade --url <url>",
+                    f"{where}, this library needs {head_revision()}; "
+                    "run: commerce db upgrade --url <url>",
                     current=current,
                     required=head_revision(),
                 )

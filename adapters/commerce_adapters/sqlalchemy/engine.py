@@ -1,7 +1,13 @@
-"""Engines configured the way the adapter relies on, per dialect."""
+"""Engines configured the way the adapter relies on, per dialect.
+
+Every way a URL or an option can be wrong ends here as a :class:`ConfigurationError` that
+says what to do: a missing driver names the extra to install, an unknown driver or option
+names itself. No SQLAlchemy or driver exception reaches the caller.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +17,7 @@ from sqlalchemy.pool import StaticPool
 
 from commerce_core.kernel.errors import ConfigurationError
 
-__all__ = ["create_engine", "normalize_url"]
+__all__ = ["create_engine", "extra_for", "normalize_url"]
 
 SQLITE_BEGIN = "commerce_sqlite_begin"
 
@@ -24,20 +30,71 @@ _DEFAULT_DRIVERS = {
 }
 
 
+#: The package extra that brings each backend's default driver.
+_EXTRAS = {"postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlalchemy"}
+
+
+def extra_for(backend: str) -> str:
+    """The ``commerce-core`` extra to install for a backend name (``postgresql``, ``mysql`` ...)."""
+    return _EXTRAS.get(backend, "sqlalchemy")
+
+
+def _shown(url: str | URL) -> str:
+    """The URL fit for an error message: any password masked."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    return re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", url)
+
+
 def normalize_url(url: str | URL) -> URL:
-    """Pick the supported driver when the URL names none (psycopg 3, PyMySQL)."""
+    """Pick the supported driver when the URL names none (psycopg 3, PyMySQL).
+
+    Refuses, with :class:`ConfigurationError`, a string that is not a URL (a port that is
+    not a number, say), a database other than SQLite, PostgreSQL or MySQL/MariaDB, a driver
+    SQLAlchemy does not know, and an asyncio driver (this adapter is synchronous).
+    """
     try:
         parsed = make_url(url)
-    except sa.exc.ArgumentError as exc:
-        raise ConfigurationError(f"not a database URL: {url!r}") from exc
+    except (sa.exc.ArgumentError, ValueError) as exc:
+        raise ConfigurationError(f"not a database URL: {_shown(url)!r} ({exc})") from None
     backend = parsed.get_backend_name()
     if parsed.drivername in _DEFAULT_DRIVERS:
         parsed = parsed.set(drivername=_DEFAULT_DRIVERS[parsed.drivername])
     elif backend not in ("postgresql", "mysql", "mariadb", "sqlite"):
-        raise ConfigurationError(f"unsupported database {backend!r}")
+        raise ConfigurationError(
+            f"unsupported database {backend!r}; use sqlite://, postgresql:// or mysql://"
+        )
+    try:
+        dialect = parsed.get_dialect()
+    except sa.exc.NoSuchModuleError:
+        raise ConfigurationError(
+            f"unknown driver {parsed.get_driver_name()!r} for {backend} in {_shown(url)!r}; "
+            f"leave it out ({backend}://...) to use the supported one"
+        ) from None
+    if dialect.is_async:
+        raise ConfigurationError(
+            f"the asyncio driver {parsed.get_driver_name()!r} is not supported (the adapter is "
+            f"synchronous); use {backend}://... for the supported driver"
+        )
     if backend in ("mysql", "mariadb") and "charset" not in parsed.query:
         parsed = parsed.update_query_dict({"charset": "utf8mb4"})
     return parsed
+
+
+def _engine(url: URL, **kwargs: Any) -> Engine:
+    """``sqlalchemy.create_engine`` with its refusals turned into ConfigurationError."""
+    backend = url.get_backend_name()
+    try:
+        return sa.create_engine(url, **kwargs)
+    except ImportError as exc:
+        missing = exc.name or str(exc)
+        raise ConfigurationError(
+            f"the {backend} driver {missing!r} is not installed; "
+            f"install the extra: pip install 'commerce-core[{extra_for(backend)}]'",
+            missing=missing,
+        ) from None
+    except (TypeError, sa.exc.ArgumentError) as exc:
+        raise ConfigurationError(f"bad engine option for {backend}: {exc}") from None
 
 
 def create_engine(url: str | URL, **options: Any) -> Engine:
@@ -59,13 +116,13 @@ def create_engine(url: str | URL, **options: Any) -> Engine:
         }
         if memory:
             kwargs["poolclass"] = StaticPool
-        engine = sa.create_engine(parsed, **kwargs)
+        engine = _engine(parsed, **kwargs)
         _sqlite_hooks(engine, wal=not memory)
         return engine
     kwargs = {"pool_pre_ping": True, "isolation_level": "READ COMMITTED", **options}
     if backend in ("mysql", "mariadb"):
         kwargs.setdefault("pool_recycle", 3600)
-    return sa.create_engine(parsed, **kwargs)
+    return _engine(parsed, **kwargs)
 
 
 def _sqlite_hooks(engine: Engine, *, wal: bool) -> None:

@@ -66,12 +66,14 @@ class RunReport:
 class Commerce:
     """The engine: build it with :meth:`from_url` or from a storage object, then use it.
 
-    >>> shop = Commerce.from_url("memory://")
-    >>> from commerce_core.catalog import CreateCategory
-    >>> staff = Actor.staff("alice")
-    >>> apparel = shop.execute(CreateCategory(name="Apparel 服装"), actor=staff)
-    >>> [n.name for n in shop.categories.tree()]
-    ['Apparel 服装']
+    One per process, shared by all threads (see the "Embedding in a web app" guide)::
+
+        >>> shop = Commerce.from_url("memory://")
+        >>> from commerce_core.catalog import CreateCategory
+        >>> staff = Actor.staff("alice")
+        >>> apparel = shop.execute(CreateCategory(name="Apparel 服装"), actor=staff)
+        >>> [n.name for n in shop.categories.tree()]
+        ['Apparel 服装']
     """
 
     def __init__(

@@ -10,13 +10,18 @@ Subclass a mixin in a test module, give it a factory, and declare what the backe
 
 The Protocols fix the shape of a port; these tests fix its behaviour. Capability flags
 switch on the tests that only some backends can pass, instead of skip lists.
+
+The suite is strict with its users too: a misspelt capability flag (``supports_row_lock``)
+or a ``Test...`` subclass without ``make_storage`` is a ``TypeError`` when the class is
+defined, and every loop is bounded, so a broken adapter fails with a message instead of
+hanging.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from attrs import evolve
@@ -59,6 +64,10 @@ def _timer(key: str, due: datetime, name: str = "x") -> Timer:
     )
 
 
+#: The most pages a paging test reads before it decides the adapter ignores the cursor.
+MAX_PAGES = 50
+
+
 class StorageContract:
     """The behaviour of a :class:`~commerce_core.app.ports.Storage` and its unit of work."""
 
@@ -67,13 +76,45 @@ class StorageContract:
     #: Two units of work may be open and writing at once (False: writers are serialized).
     supports_overlapping_units: ClassVar[bool] = True
 
+    #: The capability flags this suite knows; any other ``supports_*`` name is a typo.
+    CAPABILITIES: ClassVar[frozenset[str]] = frozenset(
+        {"supports_row_locks", "supports_overlapping_units"}
+    )
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Refuse unknown capability flags, and a test class that cannot make a store."""
+        super().__init_subclass__(**kwargs)
+        unknown = sorted(
+            name
+            for name in vars(cls)
+            if name.startswith("supports_") and name not in StorageContract.CAPABILITIES
+        )
+        if unknown:
+            raise TypeError(
+                f"{cls.__qualname__} sets unknown capability flag(s) {', '.join(unknown)}; "
+                f"the flags {StorageContract.__name__} knows are "
+                f"{', '.join(sorted(StorageContract.CAPABILITIES))}"
+            )
+        if cls.__name__.startswith("Test") and cls.make_storage is StorageContract.make_storage:
+            raise TypeError(
+                f"{cls.__qualname__} runs the storage contract but does not define "
+                "make_storage(self) -> Storage; return a new, empty store from it"
+            )
+
     def make_storage(self) -> Storage:
         """Return a new, empty storage. Override this."""
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__qualname__}.make_storage() is not implemented; "
+            "return a new, empty store from it"
+        )
 
     @pytest.fixture
     def storage(self) -> Iterator[Storage]:
-        store = self.make_storage()
+        """A new, empty store from :meth:`make_storage`, closed after the test."""
+        try:
+            store = self.make_storage()
+        except NotImplementedError as exc:
+            pytest.fail(str(exc), pytrace=False)
         try:
             yield store
         finally:
@@ -462,6 +503,10 @@ class StorageContract:
             pages += 1
             if page.next_cursor is None:
                 break
+            assert pages < MAX_PAGES, (
+                f"{type(storage).__name__}.categories.children() gave a next_cursor on "
+                f"{MAX_PAGES} pages of 3 out of 7 children: it ignores the `after` cursor"
+            )
             after = page.next_cursor
         assert seen == [f"c{i}" for i in range(7)]
         assert pages == 3
