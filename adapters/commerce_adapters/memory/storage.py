@@ -10,6 +10,11 @@ from typing import Any, Self
 
 from attrs import define, evolve, field
 
+from commerce_adapters.memory.inventory import (
+    MemoryInventory,
+    MemoryInventoryQueries,
+    MemoryInventoryState,
+)
 from commerce_core.app.ports import (
     IdempotencyRecord,
     OutboxMessage,
@@ -51,6 +56,7 @@ class MemoryStorage:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._state = _State()
+        self.inventory_state = MemoryInventoryState()
         self._closed = False
 
     def unit_of_work(self) -> MemoryUnitOfWork:
@@ -61,6 +67,10 @@ class MemoryStorage:
     @property
     def categories(self) -> MemoryCategoryQueries:
         return MemoryCategoryQueries(self)
+
+    @property
+    def inventory(self) -> MemoryInventoryQueries:
+        return MemoryInventoryQueries(self)
 
     def close(self) -> None:
         self._closed = True
@@ -218,6 +228,7 @@ class MemoryUnitOfWork:
     def __init__(self, storage: MemoryStorage) -> None:
         self._storage = storage
         self._seen = SeenAggregates()
+        self.inventory = MemoryInventory(self)
         self._reset()
         self.categories = MemoryCategoryTreeRepository(self)
         self.outbox = MemoryOutbox(self)
@@ -232,6 +243,7 @@ class MemoryUnitOfWork:
         self._idem_new: dict[str, IdempotencyRecord] = {}
         self._timer_reads: dict[str, Timer | None] = {}
         self._timer_writes: dict[str, Timer | None] = {}
+        self.inventory.reset()
         self._seen.clear()
 
     def __enter__(self) -> Self:
@@ -259,6 +271,7 @@ class MemoryUnitOfWork:
             for key in self._timer_writes:
                 if state.timers.get(key) != self._timer_reads.get(key):
                     raise ConcurrencyConflict("timer", key)
+            self.inventory.check()
             # Every check passed: apply everything at once.
             if self._tree is not None:
                 state.categories, state.tree_version = dict(self._tree[0]), self._tree[1]
@@ -273,6 +286,7 @@ class MemoryUnitOfWork:
                     state.timers.pop(key, None)
                 else:
                     state.timers[key] = timer
+            self.inventory.apply()
         self._reset()
 
     def rollback(self) -> None:

@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from attrs import field, frozen
 
 from commerce_core.catalog.ports import CatalogUnitOfWork, CategoryQueries
+from commerce_core.inventory.ports import InventoryQueries, InventoryUnitOfWork
 from commerce_core.kernel.actors import Actor
 from commerce_core.kernel.messages import DomainEvent
 
@@ -142,7 +143,7 @@ class TimerStore(Protocol):
         ...
 
 
-class UnitOfWork(CatalogUnitOfWork, Protocol):
+class UnitOfWork(CatalogUnitOfWork, InventoryUnitOfWork, Protocol):
     """One transaction over every repository and store.
 
     Leaving the ``with`` block without :meth:`commit` rolls everything back.
@@ -182,5 +183,8 @@ class Storage(Protocol):
 
     @property
     def categories(self) -> CategoryQueries: ...
+
+    @property
+    def inventory(self) -> InventoryQueries: ...
 
     def close(self) -> None: ...

@@ -1,0 +1,111 @@
+"""Inventory: warehouses, stock per SKU per warehouse, reservations, the movement ledger.
+
+Revision ID: 0003
+Revises: 0001
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import mysql
+
+revision = "0003"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+# Written out here, not imported: a migration must not change when the code does.
+UTC_DATETIME = sa.DateTime(timezone=False).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "inventory_warehouses",
+        sa.Column("code", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("priority", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("code", name="pk_inventory_warehouses"),
+    )
+    op.create_table(
+        "inventory_stock",
+        sa.Column("sku", sa.String(64), nullable=False),
+        sa.Column("warehouse", sa.String(64), nullable=False),
+        sa.Column("on_hand", sa.BigInteger(), nullable=False),
+        sa.Column("reserved", sa.BigInteger(), nullable=False),
+        sa.Column("threshold", sa.BigInteger(), nullable=False),
+        sa.Column("alert", sa.String(8), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint(
+            "reserved >= 0 AND on_hand >= reserved", name="ck_inventory_stock_levels"
+        ),
+        sa.PrimaryKeyConstraint("sku", "warehouse", name="pk_inventory_stock"),
+    )
+    op.create_table(
+        "inventory_skus",
+        sa.Column("sku", sa.String(64), nullable=False),
+        sa.Column("low_stock_threshold", sa.BigInteger(), nullable=True),
+        sa.Column("policy", sa.String(24), nullable=True),
+        sa.Column("cost_minor", sa.BigInteger(), nullable=True),
+        sa.Column("cost_currency", sa.CHAR(3), nullable=True),
+        sa.PrimaryKeyConstraint("sku", name="pk_inventory_skus"),
+    )
+    op.create_table(
+        "inventory_settings",
+        sa.Column("id", sa.String(32), nullable=False),
+        sa.Column("low_stock_threshold", sa.BigInteger(), nullable=False),
+        sa.Column("policy", sa.String(24), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_inventory_settings"),
+    )
+    op.create_table(
+        "inventory_reservations",
+        sa.Column("id", sa.String(64), nullable=False),
+        sa.Column("order_ref", sa.String(200), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("created_at", UTC_DATETIME, nullable=False),
+        sa.Column("expires_at", UTC_DATETIME, nullable=True),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_inventory_reservations"),
+    )
+    op.create_index("ix_inventory_reservations_order_ref", "inventory_reservations", ["order_ref"])
+    op.create_table(
+        "inventory_reservation_lines",
+        sa.Column("reservation_id", sa.String(64), nullable=False),
+        sa.Column("line_no", sa.Integer(), nullable=False, autoincrement=False),
+        sa.Column("sku", sa.String(64), nullable=False),
+        sa.Column("warehouse", sa.String(64), nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("reservation_id", "line_no", name="pk_inventory_reservation_lines"),
+    )
+    op.create_table(
+        "inventory_movements",
+        sa.Column("id", sa.String(64), nullable=False),
+        sa.Column("sku", sa.String(64), nullable=False),
+        sa.Column("warehouse", sa.String(64), nullable=False),
+        sa.Column("reason", sa.String(16), nullable=False),
+        sa.Column("on_hand_delta", sa.BigInteger(), nullable=False),
+        sa.Column("reserved_delta", sa.BigInteger(), nullable=False),
+        sa.Column("on_hand_after", sa.BigInteger(), nullable=False),
+        sa.Column("reserved_after", sa.BigInteger(), nullable=False),
+        sa.Column("actor", sa.String(160), nullable=False),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("reference", sa.String(200), nullable=True),
+        sa.Column("reason_code", sa.String(64), nullable=True),
+        sa.Column("note", sa.String(200), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_inventory_movements"),
+    )
+    op.create_index("ix_inventory_movements_sku_at_id", "inventory_movements", ["sku", "at", "id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_inventory_movements_sku_at_id", table_name="inventory_movements")
+    op.drop_table("inventory_movements")
+    op.drop_table("inventory_reservation_lines")
+    op.drop_index("ix_inventory_reservations_order_ref", table_name="inventory_reservations")
+    op.drop_table("inventory_reservations")
+    op.drop_table("inventory_settings")
+    op.drop_table("inventory_skus")
+    op.drop_table("inventory_stock")
+    op.drop_table("inventory_warehouses")
