@@ -17,6 +17,7 @@ from attrs import define, evolve, field, frozen
 from commerce_core.inventory.errors import ReservationNotFound, StockNotFound
 from commerce_core.inventory.events import Allocation
 from commerce_core.inventory.model import (
+    Candidate,
     InventorySettings,
     Movement,
     Reservation,
@@ -101,13 +102,18 @@ class MemoryStockRepository:
             p.base[key] = row.version if row is not None else None
         return p.rows[key]
 
-    def levels(self, sku: str) -> list[StockLevel]:
+    def candidates(self, sku: str) -> list[Candidate]:
         p = self._p
         with p.lock:
             keys = {k for k in p.state.stock if k[0] == sku}
         keys |= {k for k, v in p.rows.items() if k[0] == sku and v is not None}
-        out = [self._row(k) for k in sorted(keys)]
-        return [r for r in out if r is not None]
+        out: list[Candidate] = []
+        for key in keys:
+            row = self._row(key)
+            warehouse = self.warehouse(key[1])
+            if row is not None and warehouse is not None and warehouse.active:
+                out.append(Candidate(key[1], warehouse.priority, row.available))
+        return sorted(out, key=lambda c: (c.priority, c.warehouse))
 
     def level(self, sku: str, warehouse: str) -> StockLevel | None:
         return self._row((sku, warehouse))

@@ -29,6 +29,7 @@ from commerce_core.inventory.events import Allocation
 from commerce_core.inventory.model import (
     QUANTITY_MAX,
     AlertState,
+    Candidate,
     InventorySettings,
     Movement,
     MovementReason,
@@ -61,6 +62,64 @@ __all__ = ["SqlInventory", "SqlInventoryQueries"]
 SETTINGS_ID = "default"
 _S = it.stock.c
 _LEVEL_COLUMNS = (_S.sku, _S.warehouse, _S.on_hand, _S.reserved, _S.threshold, _S.alert, _S.version)
+
+
+_W = it.warehouses.c
+
+#: The active warehouses holding a SKU, with what each has available, by priority.
+_CANDIDATES = (
+    sa.select(_S.warehouse, _W.priority, (_S.on_hand - _S.reserved).label("available"))
+    .select_from(it.stock.join(it.warehouses, _W.code == _S.warehouse))
+    .where(_S.sku == sa.bindparam("sku"), _W.active == sa.true())
+    .order_by(_W.priority, _S.warehouse)
+)
+
+_APPLY_CACHE: dict[tuple[bool, ...], Any] = {}
+
+
+def _apply_statement(
+    *,
+    moves_on_hand: bool,
+    moves_reserved: bool,
+    needs_available: bool,
+    lowers_reserved: bool,
+    raises_on_hand: bool,
+    returning: bool,
+) -> Any:
+    """The guarded UPDATE for one shape of delta, built once and reused with parameters.
+
+    Reserving renders as ``... SET reserved = reserved + :dr, version = version + 1
+    WHERE sku = :b_sku AND warehouse = :b_wh AND on_hand - reserved >= :need``.
+    """
+    key = (
+        moves_on_hand,
+        moves_reserved,
+        needs_available,
+        lowers_reserved,
+        raises_on_hand,
+        returning,
+    )
+    found = _APPLY_CACHE.get(key)
+    if found is not None:
+        return found
+    big = sa.BigInteger()
+    guards = [_S.sku == sa.bindparam("b_sku"), _S.warehouse == sa.bindparam("b_wh")]
+    if needs_available:
+        guards.append(_S.on_hand - _S.reserved >= sa.bindparam("need", type_=big))
+    if lowers_reserved:
+        guards.append(_S.reserved >= sa.bindparam("lower", type_=big))
+    if raises_on_hand:
+        guards.append(_S.on_hand <= sa.bindparam("ceiling", type_=big))
+    values: dict[str, Any] = {"version": _S.version + 1}
+    if moves_on_hand:
+        values["on_hand"] = _S.on_hand + sa.bindparam("dh", type_=big)
+    if moves_reserved:
+        values["reserved"] = _S.reserved + sa.bindparam("dr", type_=big)
+    statement: Any = sa.update(it.stock).where(*guards).values(values)
+    if returning:
+        statement = statement.returning(*_LEVEL_COLUMNS)
+    _APPLY_CACHE[key] = statement
+    return statement
 
 
 # -- mapping functions ---------------------------------------------------------------------------
@@ -161,9 +220,9 @@ class SqlStockRepository(_Part):
         if done.rowcount == 0:
             self._execute(sa.insert(it.warehouses).values(code=warehouse.code, **values))
 
-    def levels(self, sku: str) -> list[StockLevel]:
-        rows = self._execute(sa.select(*_LEVEL_COLUMNS).where(_S.sku == sku).order_by(_S.warehouse))
-        return [level_from_row(r) for r in rows]
+    def candidates(self, sku: str) -> list[Candidate]:
+        rows = self._execute(_CANDIDATES, {"sku": sku})
+        return [Candidate(r.warehouse, int(r.priority), int(r.available)) for r in rows]
 
     def level(self, sku: str, warehouse: str) -> StockLevel | None:
         row = self._execute(
@@ -188,24 +247,28 @@ class SqlStockRepository(_Part):
     def apply(
         self, sku: str, warehouse: str, on_hand_delta: int, reserved_delta: int
     ) -> StockLevel | None:
-        guards = [_S.sku == sku, _S.warehouse == warehouse]
-        need = reserved_delta - on_hand_delta
-        if need > 0:
-            guards.append(_S.on_hand - _S.reserved >= need)
-        if reserved_delta < 0:
-            guards.append(_S.reserved >= -reserved_delta)
-        if on_hand_delta > 0:
-            guards.append(_S.on_hand <= QUANTITY_MAX - on_hand_delta)
-        values: dict[str, Any] = {"version": _S.version + 1}
-        if on_hand_delta:
-            values["on_hand"] = _S.on_hand + on_hand_delta
-        if reserved_delta:
-            values["reserved"] = _S.reserved + reserved_delta
-        statement = sa.update(it.stock).where(*guards).values(values)
-        if self._uow.update_returning:
-            row = self._execute(statement.returning(*_LEVEL_COLUMNS)).one_or_none()
+        returning = self._uow.update_returning
+        statement = _apply_statement(
+            moves_on_hand=on_hand_delta != 0,
+            moves_reserved=reserved_delta != 0,
+            needs_available=reserved_delta - on_hand_delta > 0,
+            lowers_reserved=reserved_delta < 0,
+            raises_on_hand=on_hand_delta > 0,
+            returning=returning,
+        )
+        params = {
+            "b_sku": sku,
+            "b_wh": warehouse,
+            "dh": on_hand_delta,
+            "dr": reserved_delta,
+            "need": reserved_delta - on_hand_delta,
+            "lower": -reserved_delta,
+            "ceiling": QUANTITY_MAX - on_hand_delta,
+        }
+        if returning:
+            row = self._execute(statement, params).one_or_none()
             return level_from_row(row) if row is not None else None
-        if self._execute(statement).rowcount != 1:
+        if self._execute(statement, params).rowcount != 1:
             return None
         # The row is locked by the update above until this transaction ends.
         return self.level(sku, warehouse)

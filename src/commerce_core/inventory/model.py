@@ -277,13 +277,15 @@ class PriorityFewestSplits:
     highest priority of those), otherwise as few warehouses as possible, fullest first,
     taken in priority order."""
 
-    def whole_line_order(self, warehouses: Sequence[Warehouse]) -> list[str]:
-        """Warehouses to try, in order, for holding a whole line in one place."""
-        return [w.code for w in sorted(warehouses, key=lambda w: (w.priority, w.code))]
-
-    def split(self, quantity: int, candidates: Sequence[Candidate]) -> list[tuple[str, int]] | None:
+    def allocate(
+        self, quantity: int, candidates: Sequence[Candidate]
+    ) -> list[tuple[str, int]] | None:
         """Parts ``(warehouse, quantity)`` summing to ``quantity``, or None if impossible."""
-        usable = [c for c in candidates if c.available > 0]
+        by_priority = sorted(candidates, key=lambda c: (c.priority, c.warehouse))
+        for c in by_priority:
+            if c.available >= quantity:
+                return [(c.warehouse, quantity)]
+        usable = [c for c in by_priority if c.available > 0]
         if sum(c.available for c in usable) < quantity:
             return None
         fullest = sorted(usable, key=lambda c: (-c.available, c.priority, c.warehouse))

@@ -60,8 +60,9 @@ class StockRepository(Protocol):
         """Create or replace a warehouse."""
         ...
 
-    def levels(self, sku: str) -> list[StockLevel]:
-        """The rows of one SKU as this unit of work sees them, by warehouse code."""
+    def candidates(self, sku: str) -> list[Candidate]:
+        """The SKU in every active warehouse that holds it, with what is available there,
+        by priority then code (a hint: the guarded ``apply`` decides)."""
         ...
 
     def level(self, sku: str, warehouse: str) -> StockLevel | None: ...
@@ -164,12 +165,11 @@ class InventoryContext(Protocol):
 class AllocationStrategy(Protocol):
     """Decides which warehouses serve a reservation line (pluggable; see the docs)."""
 
-    def whole_line_order(self, warehouses: Sequence[Warehouse]) -> list[str]:
-        """Warehouses to try, in order, to hold a whole line in one place."""
-        ...
-
-    def split(self, quantity: int, candidates: Sequence[Candidate]) -> list[tuple[str, int]] | None:
-        """When no one warehouse can: parts ``(warehouse, quantity)``, or None if impossible."""
+    def allocate(
+        self, quantity: int, candidates: Sequence[Candidate]
+    ) -> list[tuple[str, int]] | None:
+        """Parts ``(warehouse, quantity)`` summing to ``quantity`` taken from ``candidates``
+        (active warehouses holding the SKU, with what each has available), or None."""
         ...
 
 

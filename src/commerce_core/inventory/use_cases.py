@@ -33,7 +33,6 @@ from commerce_core.inventory.events import (
 from commerce_core.inventory.model import (
     QUANTITY_MAX,
     AlertState,
-    Candidate,
     InventorySettings,
     MovementReason,
     PriorityFewestSplits,
@@ -509,40 +508,35 @@ def adjust_stock(cmd: AdjustStock, ctx: InventoryContext) -> None:
     inv.movements.write(journal)
 
 
+#: Fresh reads of a line whose guarded hold lost a race, before the command is rerun.
+LINE_ATTEMPTS = 3
+
+
 def _reserve_line(
-    inv: InventoryRepositories,
-    strategy: AllocationStrategy,
-    warehouses: list[Warehouse],
-    line: ReservationLine,
+    inv: InventoryRepositories, strategy: AllocationStrategy, line: ReservationLine
 ) -> list[tuple[StockLevel, int]] | Shortage:
-    """Hold one line: one guarded statement per warehouse tried, whole line first."""
-    for code in strategy.whole_line_order(warehouses):
-        after = inv.stock.apply(line.sku, code, 0, line.quantity)
-        if after is not None:
-            return [(after, line.quantity)]
-    levels = {lvl.warehouse: lvl for lvl in inv.stock.levels(line.sku)}
-    candidates = [
-        Candidate(w.code, w.priority, levels[w.code].available)
-        for w in warehouses
-        if w.code in levels
-    ]
-    parts = strategy.split(line.quantity, candidates)
-    if parts is None or sum(q for _, q in parts) != line.quantity:
-        available = sum(max(c.available, 0) for c in candidates)
-        return Shortage(line.sku, line.quantity, available)
-    held: list[tuple[StockLevel, int]] = []
-    for code, quantity in parts:
-        after = inv.stock.apply(line.sku, code, 0, quantity)
-        if after is None:
-            # What we read moved under us: start the command again from a fresh transaction.
-            raise ConcurrencyConflict("stock", f"{line.sku}@{code} changed while reserving")
-        held.append((after, quantity))
-    return held
+    """Hold one line: read what is available (a hint), then one guarded statement per part."""
+    for _ in range(LINE_ATTEMPTS):
+        candidates = inv.stock.candidates(line.sku)
+        parts = strategy.allocate(line.quantity, candidates)
+        if parts is None or sum(q for _, q in parts) != line.quantity:
+            return Shortage(line.sku, line.quantity, sum(max(c.available, 0) for c in candidates))
+        held: list[tuple[StockLevel, int]] = []
+        for code, quantity in parts:
+            after = inv.stock.apply(line.sku, code, 0, quantity)
+            if after is None:
+                break
+            held.append((after, quantity))
+        else:
+            return held
+        if held:
+            # Part of the line is held and the rest moved under us: rerun the whole command.
+            raise ConcurrencyConflict("stock", f"{line.sku} changed while reserving")
+    raise ConcurrencyConflict("stock", f"{line.sku} kept changing while reserving")
 
 
-def _available(inv: InventoryRepositories, warehouses: list[Warehouse], sku: str) -> int:
-    active = {w.code for w in warehouses}
-    return sum(max(lvl.available, 0) for lvl in inv.stock.levels(sku) if lvl.warehouse in active)
+def _available(inv: InventoryRepositories, sku: str) -> int:
+    return sum(max(c.available, 0) for c in inv.stock.candidates(sku))
 
 
 def make_reserve_handler(
@@ -555,17 +549,16 @@ def make_reserve_handler(
         at = ctx.now()
         if cmd.expires_at is not None and cmd.expires_at <= at:
             raise InputError.for_field("expires_at", "must be in the future")
-        warehouses = [w for w in inv.stock.warehouses() if w.active]
         shortages: list[Shortage] = []
         held: list[tuple[StockLevel, int]] = []
         for line in cmd.lines:
             if shortages:
                 # Already refused: only measure the rest, so the refusal names every short line.
-                available = _available(inv, warehouses, line.sku)
+                available = _available(inv, line.sku)
                 if available < line.quantity:
                     shortages.append(Shortage(line.sku, line.quantity, available))
                 continue
-            outcome = _reserve_line(inv, strategy, warehouses, line)
+            outcome = _reserve_line(inv, strategy, line)
             if isinstance(outcome, Shortage):
                 shortages.append(outcome)
             else:

@@ -56,11 +56,11 @@ def test_alert_states(available: int, threshold: int, state: AlertState) -> None
 
 
 @given(st.lists(st.integers(0, 20), min_size=1, max_size=5), st.integers(1, 60))
-def test_the_default_split_uses_as_few_warehouses_as_possible(
+def test_the_default_allocation_uses_as_few_warehouses_as_possible(
     stocks: list[int], quantity: int
 ) -> None:
     candidates = [Candidate(f"W{i}", i, n) for i, n in enumerate(stocks)]
-    parts = PriorityFewestSplits().split(quantity, candidates)
+    parts = PriorityFewestSplits().allocate(quantity, candidates)
     if sum(stocks) < quantity:
         assert parts is None
         return
@@ -75,15 +75,9 @@ def test_the_default_split_uses_as_few_warehouses_as_possible(
     )
     assert len(parts) == fewest
     assert [w for w, _ in parts] == sorted((w for w, _ in parts), key=lambda w: int(w[1:]))
-
-
-def test_whole_lines_are_tried_by_priority() -> None:
-    from commerce_core.inventory import Warehouse
-
-    order = PriorityFewestSplits().whole_line_order(
-        [Warehouse("B", "b", 2), Warehouse("A", "a", 1), Warehouse("C", "c", 1)]
-    )
-    assert order == ["A", "C", "B"]
+    if fewest == 1:
+        # The whole line from the first warehouse, by priority, that can hold it.
+        assert parts[0][0] == next(c.warehouse for c in candidates if c.available >= quantity)
 
 
 def test_the_reservation_lifecycle_is_its_table() -> None:
