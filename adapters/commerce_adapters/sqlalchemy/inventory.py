@@ -74,6 +74,10 @@ _CANDIDATES = (
     .order_by(_W.priority, _S.warehouse)
 )
 
+_INSERT_RESERVATION = sa.insert(it.reservations)
+_INSERT_LINES = sa.insert(it.reservation_lines)
+_INSERT_MOVEMENTS = sa.insert(it.movements)
+
 _APPLY_CACHE: dict[tuple[bool, ...], Any] = {}
 
 
@@ -318,28 +322,27 @@ class SqlReservationRepository(_Part):
     def add(self, reservation: Reservation) -> None:
         reservation.version = 1
         self._execute(
-            sa.insert(it.reservations).values(
-                id=reservation.id,
-                order_ref=reservation.order,
-                status=reservation.status.value,
-                created_at=reservation.created_at,
-                expires_at=reservation.expires_at,
-                version=reservation.version,
-            )
+            _INSERT_RESERVATION,
+            {
+                "id": reservation.id,
+                "order_ref": reservation.order,
+                "status": reservation.status.value,
+                "created_at": reservation.created_at,
+                "expires_at": reservation.expires_at,
+                "version": reservation.version,
+            },
         )
-        self._execute(
-            sa.insert(it.reservation_lines),
-            [
-                {
-                    "reservation_id": reservation.id,
-                    "line_no": i,
-                    "sku": a.sku,
-                    "warehouse": a.warehouse,
-                    "quantity": a.quantity,
-                }
-                for i, a in enumerate(reservation.allocations)
-            ],
-        )
+        lines = [
+            {
+                "reservation_id": reservation.id,
+                "line_no": i,
+                "sku": a.sku,
+                "warehouse": a.warehouse,
+                "quantity": a.quantity,
+            }
+            for i, a in enumerate(reservation.allocations)
+        ]
+        self._execute(_INSERT_LINES, lines[0] if len(lines) == 1 else lines)
         self._uow.seen.add(reservation)
 
     def save(self, reservation: Reservation) -> None:
@@ -358,7 +361,8 @@ class SqlReservationRepository(_Part):
 class SqlMovementLedger(_Part):
     def write(self, journal: StockJournal) -> None:
         if journal.movements:
-            self._execute(sa.insert(it.movements), [movement_to_row(m) for m in journal.movements])
+            rows = [movement_to_row(m) for m in journal.movements]
+            self._execute(_INSERT_MOVEMENTS, rows[0] if len(rows) == 1 else rows)
             journal.movements.clear()
         self._uow.seen.add(journal)
 
