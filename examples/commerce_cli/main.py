@@ -28,6 +28,7 @@ from commerce_cli.render import (
     render_view,
 )
 from commerce_cli.session import DEFAULT_DB, Db, done, open_store, safe_url, say
+from commerce_cli.stock import stock_app
 from commerce_cli.worker import worker
 from commerce_core import ConfigurationError, PageRequest
 from commerce_core.catalog import (
@@ -255,6 +256,7 @@ def categories_delete(
 
 # -- operations ------------------------------------------------------------------------
 app.add_typer(db_app, name="db")
+app.add_typer(stock_app, name="stock")
 app.command()(worker)
 
 
