@@ -11,7 +11,7 @@ from tests.backends import Backend
 
 from commerce_adapters.sqlalchemy import SqlStorage, create_engine
 from commerce_core import Actor, Commerce, ConcurrencyConflict, PageRequest
-from commerce_core.app import SystemClock
+from commerce_core.app import Storage, SystemClock
 from commerce_core.inventory import (
     DefineWarehouse,
     InsufficientStock,
@@ -33,8 +33,8 @@ UNITS = 1_000
 
 def make_shop(backend: Backend) -> Commerce:
     # Sixteen writers on one row: give the bus room to rerun a command that lost a race.
-    storage = backend.storage()  # a clean store
-    if isinstance(storage, SqlStorage):
+    storage: Storage = backend.storage()  # a clean store
+    if backend.name != "memory":
         # One connection per worker, so none waits on the pool while others wait on a row.
         storage.close()
         storage = SqlStorage(create_engine(backend.url, pool_size=WORKERS, max_overflow=4))

@@ -71,6 +71,7 @@ class MemoryInventoryState:
     movements: list[Movement] = field(factory=list)
     settings: InventorySettings = field(factory=InventorySettings)
     skus: dict[str, SkuSettings] = field(factory=dict)
+    wms_messages: dict[str, datetime] = field(factory=dict)
 
 
 class MemoryStockRepository:
@@ -126,11 +127,17 @@ class MemoryStockRepository:
         self._p.dirty.add(key)
 
     def apply(
-        self, sku: str, warehouse: str, on_hand_delta: int, reserved_delta: int
+        self,
+        sku: str,
+        warehouse: str,
+        on_hand_delta: int,
+        reserved_delta: int,
+        *,
+        expect_on_hand: int | None = None,
     ) -> StockLevel | None:
         key = (sku, warehouse)
         row = self._row(key)
-        if row is None:
+        if row is None or (expect_on_hand is not None and row.on_hand != expect_on_hand):
             return None
         after = apply_delta(row, on_hand_delta, reserved_delta)
         if after is None:
@@ -230,6 +237,22 @@ class MemoryMovementLedger:
         self._p.seen.add(journal)
 
 
+class MemoryWmsMessageLog:
+    def __init__(self, part: MemoryInventory) -> None:
+        self._p = part
+
+    def seen(self, message_id: str) -> bool:
+        if message_id in self._p.new_messages:
+            return True
+        with self._p.lock:
+            return message_id in self._p.state.wms_messages
+
+    def claim(self, message_id: str, *, at: datetime) -> None:
+        if self.seen(message_id):
+            raise ConcurrencyConflict("wms message", message_id)
+        self._p.new_messages[message_id] = at
+
+
 class MemorySettingsRepository:
     def __init__(self, part: MemoryInventory) -> None:
         self._p = part
@@ -265,6 +288,7 @@ class MemoryInventory:
         self.reservations = MemoryReservationRepository(self)
         self.movements = MemoryMovementLedger(self)
         self.settings = MemorySettingsRepository(self)
+        self.wms = MemoryWmsMessageLog(self)
         self.reset()
 
     def reset(self) -> None:
@@ -278,6 +302,7 @@ class MemoryInventory:
         self.new_movements: list[Movement] = []
         self.new_settings: InventorySettings | None = None
         self.new_skus: dict[str, SkuSettings] = {}
+        self.new_messages: dict[str, datetime] = {}
 
     def check(self) -> None:
         """Called under the storage lock: refuse the commit if anything written moved."""
@@ -290,6 +315,9 @@ class MemoryInventory:
             stored = state.reservations.get(id)
             if (stored.version if stored is not None else None) != self.reservation_base.get(id):
                 raise ConcurrencyConflict("reservation", id)
+        for message_id in self.new_messages:
+            if message_id in state.wms_messages:
+                raise ConcurrencyConflict("wms message", message_id)
 
     def apply(self) -> None:
         """Called under the storage lock after every check passed."""
@@ -304,6 +332,7 @@ class MemoryInventory:
         if self.new_settings is not None:
             state.settings = self.new_settings
         state.skus.update(self.new_skus)
+        state.wms_messages.update(self.new_messages)
 
 
 class MemoryInventoryQueries:
@@ -357,6 +386,20 @@ class MemoryInventoryQueries:
         rows = [
             m for m in rows if (since is None or m.at >= since) and (until is None or m.at < until)
         ]
+        rows.sort(key=lambda m: (m.at, m.id))
+        if page.after is not None:
+            after = decode_movement_cursor(page.after)
+            rows = [m for m in rows if (m.at, m.id) > after]
+        items = tuple(rows[: page.limit])
+        more = len(rows) > page.limit
+        return Page(items, movement_cursor(items[-1]) if more else None)
+
+    def movements_since(
+        self, page: PageRequest, *, until: datetime | None = None
+    ) -> Page[Movement]:
+        with self._storage._lock:
+            rows = list(self._state.movements)
+        rows = [m for m in rows if until is None or m.at < until]
         rows.sort(key=lambda m: (m.at, m.id))
         if page.after is not None:
             after = decode_movement_cursor(page.after)

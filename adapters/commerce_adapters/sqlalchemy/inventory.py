@@ -83,6 +83,7 @@ _APPLY_CACHE: dict[tuple[bool, ...], Any] = {}
 
 def _apply_statement(
     *,
+    expects_on_hand: bool,
     moves_on_hand: bool,
     moves_reserved: bool,
     needs_available: bool,
@@ -96,6 +97,7 @@ def _apply_statement(
     WHERE sku = :b_sku AND warehouse = :b_wh AND on_hand - reserved >= :need``.
     """
     key = (
+        expects_on_hand,
         moves_on_hand,
         moves_reserved,
         needs_available,
@@ -114,6 +116,8 @@ def _apply_statement(
         guards.append(_S.reserved >= sa.bindparam("lower", type_=big))
     if raises_on_hand:
         guards.append(_S.on_hand <= sa.bindparam("ceiling", type_=big))
+    if expects_on_hand:
+        guards.append(_S.on_hand == sa.bindparam("expected", type_=big))
     values: dict[str, Any] = {"version": _S.version + 1}
     if moves_on_hand:
         values["on_hand"] = _S.on_hand + sa.bindparam("dh", type_=big)
@@ -249,10 +253,17 @@ class SqlStockRepository(_Part):
         )
 
     def apply(
-        self, sku: str, warehouse: str, on_hand_delta: int, reserved_delta: int
+        self,
+        sku: str,
+        warehouse: str,
+        on_hand_delta: int,
+        reserved_delta: int,
+        *,
+        expect_on_hand: int | None = None,
     ) -> StockLevel | None:
         returning = self._uow.update_returning
         statement = _apply_statement(
+            expects_on_hand=expect_on_hand is not None,
             moves_on_hand=on_hand_delta != 0,
             moves_reserved=reserved_delta != 0,
             needs_available=reserved_delta - on_hand_delta > 0,
@@ -268,6 +279,7 @@ class SqlStockRepository(_Part):
             "need": reserved_delta - on_hand_delta,
             "lower": -reserved_delta,
             "ceiling": QUANTITY_MAX - on_hand_delta,
+            "expected": expect_on_hand,
         }
         if returning:
             row = self._execute(statement, params).one_or_none()
@@ -367,6 +379,19 @@ class SqlMovementLedger(_Part):
         self._uow.seen.add(journal)
 
 
+class SqlWmsMessageLog(_Part):
+    def seen(self, message_id: str) -> bool:
+        w = it.wms_messages.c
+        found = self._execute(
+            sa.select(w.message_id).where(w.message_id == message_id)
+        ).one_or_none()
+        return found is not None
+
+    def claim(self, message_id: str, *, at: datetime) -> None:
+        # A concurrent claim of the same id fails on the primary key: a conflict, retried.
+        self._execute(it.wms_messages.insert(), {"message_id": message_id, "applied_at": at})
+
+
 class SqlSettingsRepository(_Part):
     def get(self) -> InventorySettings:
         row = self._execute(
@@ -410,6 +435,7 @@ class SqlInventory:
         self.reservations = SqlReservationRepository(uow)
         self.movements = SqlMovementLedger(uow)
         self.settings = SqlSettingsRepository(uow)
+        self.wms = SqlWmsMessageLog(uow)
 
 
 # -- queries -------------------------------------------------------------------------------------
@@ -471,6 +497,21 @@ class SqlInventoryQueries:
         query = sa.select(it.movements).where(m.sku == sku)
         if since is not None:
             query = query.where(m.at >= since)
+        if until is not None:
+            query = query.where(m.at < until)
+        if page.after is not None:
+            at, id = decode_movement_cursor(page.after)
+            query = query.where(sa.or_(m.at > at, sa.and_(m.at == at, m.id > id)))
+        with translating(), self._read() as conn:
+            rows = conn.execute(query.order_by(m.at, m.id).limit(page.limit + 1)).mappings().all()
+        items = tuple(movement_from_row(r) for r in rows[: page.limit])
+        return Page(items, movement_cursor(items[-1]) if len(rows) > page.limit else None)
+
+    def movements_since(
+        self, page: PageRequest, *, until: datetime | None = None
+    ) -> Page[Movement]:
+        m = it.movements.c
+        query = sa.select(it.movements)
         if until is not None:
             query = query.where(m.at < until)
         if page.after is not None:

@@ -15,6 +15,7 @@ __all__ = [
     "skus",
     "stock",
     "warehouses",
+    "wms_messages",
 ]
 
 CODE = sa.String(64)
@@ -100,4 +101,13 @@ movements = sa.Table(
     sa.Column("reason_code", sa.String(64), nullable=True),
     sa.Column("note", sa.String(200), nullable=True),
     sa.Index(None, "sku", "at", "id"),
+    sa.Index(None, "at", "id"),
+)
+
+#: The WMS messages applied, by id: each is applied once.
+wms_messages = sa.Table(
+    "inventory_wms_messages",
+    metadata,
+    sa.Column("message_id", KEY, primary_key=True),
+    sa.Column("applied_at", UtcDateTime(), nullable=False),
 )

@@ -1,5 +1,5 @@
 """The inventory context (库存): stock per SKU per warehouse, reservations, the movement
-ledger, low-stock alerts. See docs/inventory.md."""
+ledger, low-stock alerts, WMS sync. See docs/inventory.md."""
 
 from commerce_core.inventory.errors import (
     InsufficientStock,
@@ -49,13 +49,18 @@ from commerce_core.inventory.ports import (
     InventoryQueries,
     InventoryRepositories,
     InventoryUnitOfWork,
+    MovementSink,
     ReservationView,
     StockValue,
+    WmsSource,
 )
 from commerce_core.inventory.use_cases import (
     AdjustStock,
     CommitReservation,
     DefineWarehouse,
+    DeltaLine,
+    ImportStockDeltas,
+    ImportStockSnapshot,
     ReceiveStock,
     ReleaseReservation,
     ReservationLine,
@@ -65,6 +70,7 @@ from commerce_core.inventory.use_cases import (
     SetLowStockThreshold,
     SetStockPolicy,
     SetUnitCost,
+    SnapshotLine,
     expiry_timer_key,
     make_handlers,
 )
@@ -81,7 +87,10 @@ __all__ = [
     "Candidate",
     "CommitReservation",
     "DefineWarehouse",
+    "DeltaLine",
     "Discrepancy",
+    "ImportStockDeltas",
+    "ImportStockSnapshot",
     "InsufficientStock",
     "InventoryContext",
     "InventoryQueries",
@@ -91,6 +100,7 @@ __all__ = [
     "LowStockReached",
     "Movement",
     "MovementReason",
+    "MovementSink",
     "OutOfStock",
     "PriorityFewestSplits",
     "ReceiveStock",
@@ -110,6 +120,7 @@ __all__ = [
     "SetUnitCost",
     "Shortage",
     "SkuSettings",
+    "SnapshotLine",
     "StockAdjusted",
     "StockBelowReserved",
     "StockJournal",
@@ -123,6 +134,7 @@ __all__ = [
     "Warehouse",
     "WarehouseDefined",
     "WarehouseNotFound",
+    "WmsSource",
     "alert_for",
     "apply_delta",
     "expiry_timer_key",

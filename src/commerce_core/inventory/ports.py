@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -36,10 +36,13 @@ __all__ = [
     "InventorySettingsRepository",
     "InventoryUnitOfWork",
     "MovementLedger",
+    "MovementSink",
     "ReservationRepository",
     "ReservationView",
     "StockRepository",
     "StockValue",
+    "WmsMessageLog",
+    "WmsSource",
     "decode_movement_cursor",
     "decode_stock_cursor",
     "movement_cursor",
@@ -72,10 +75,17 @@ class StockRepository(Protocol):
         ...
 
     def apply(
-        self, sku: str, warehouse: str, on_hand_delta: int, reserved_delta: int
+        self,
+        sku: str,
+        warehouse: str,
+        on_hand_delta: int,
+        reserved_delta: int,
+        *,
+        expect_on_hand: int | None = None,
     ) -> StockLevel | None:
-        """Apply a delta if :func:`~commerce_core.inventory.model.apply_delta` allows it, in
-        one guarded statement; the row as it is afterwards, or None (refused or no row)."""
+        """Apply a delta if :func:`~commerce_core.inventory.model.apply_delta` allows it (and
+        on hand is ``expect_on_hand``, if given), in one guarded statement; the row as it is
+        afterwards, or None (refused, or no row)."""
         ...
 
     def set_alert(self, level: StockLevel) -> None:
@@ -107,6 +117,17 @@ class MovementLedger(Protocol):
         ...
 
 
+class WmsMessageLog(Protocol):
+    """The ids of the WMS messages applied, so each is applied once."""
+
+    def seen(self, message_id: str) -> bool: ...
+
+    def claim(self, message_id: str, *, at: datetime) -> None:
+        """Record a message as applied in this unit of work; :class:`ConcurrencyConflict`
+        (now or at commit) if another applied it first."""
+        ...
+
+
 class InventorySettingsRepository(Protocol):
     """Shop defaults and per-SKU overrides."""
 
@@ -133,6 +154,9 @@ class InventoryRepositories(Protocol):
 
     @property
     def settings(self) -> InventorySettingsRepository: ...
+
+    @property
+    def wms(self) -> WmsMessageLog: ...
 
 
 class InventoryUnitOfWork(Protocol):
@@ -171,6 +195,19 @@ class AllocationStrategy(Protocol):
         """Parts ``(warehouse, quantity)`` summing to ``quantity`` taken from ``candidates``
         (active warehouses holding the SKU, with what each has available), or None."""
         ...
+
+
+class WmsSource(Protocol):
+    """Where WMS messages come from (a file, a queue): ``ImportStockSnapshot`` and
+    ``ImportStockDeltas`` commands, in order."""
+
+    def read(self) -> Iterator[Command[int]]: ...
+
+
+class MovementSink(Protocol):
+    """Where exported movements go (a file, a queue)."""
+
+    def write(self, movements: Sequence[Movement]) -> None: ...
 
 
 # -- read models -------------------------------------------------------------------------------
@@ -234,6 +271,12 @@ class InventoryQueries(Protocol):
         until: datetime | None = None,
     ) -> Page[Movement]:
         """The ledger of one SKU in ``[since, until)``, oldest first, a page at a time."""
+        ...
+
+    def movements_since(
+        self, page: PageRequest, *, until: datetime | None = None
+    ) -> Page[Movement]:
+        """Every SKU's movements before ``until``, oldest first: the WMS export feed."""
         ...
 
     def reconcile(self) -> tuple[Discrepancy, ...]:

@@ -25,6 +25,9 @@ from commerce_core.inventory import (
     BackInStock,
     CommitReservation,
     DefineWarehouse,
+    DeltaLine,
+    ImportStockDeltas,
+    ImportStockSnapshot,
     InsufficientStock,
     LowStockReached,
     MovementReason,
@@ -41,6 +44,7 @@ from commerce_core.inventory import (
     SetStockPolicy,
     SetUnitCost,
     Shortage,
+    SnapshotLine,
     StockBelowReserved,
     StockNotFound,
     StockPolicy,
@@ -425,3 +429,79 @@ class InventoryContract:
             shop.execute(ReceiveStock(sku="A", warehouse="SH", quantity=1), actor=STAFF)
         assert refused.value.field == "quantity"
         assert self._levels(shop, "A") == {"SH": (big, 0)}
+
+    # -- WMS sync --------------------------------------------------------------------------------
+    def test_a_snapshot_sets_on_hand_and_records_the_difference_once(self, shop: Commerce) -> None:
+        shop.execute(ReceiveStock(sku="A", warehouse="SH", quantity=10), actor=STAFF)
+        shop.execute(ReserveStock(order="o1", lines=(_line("A", 3),)), actor=STAFF)
+        snapshot = ImportStockSnapshot(
+            message_id="count-1",
+            warehouse="SH",
+            lines=(SnapshotLine("A", 7), SnapshotLine("B", 4), SnapshotLine("C", 0)),
+        )
+        assert shop.execute(snapshot, actor=STAFF) == 2
+        assert self._levels(shop, "A") == {"SH": (7, 3)}
+        assert self._levels(shop, "B") == {"SH": (4, 0)}
+        last = shop.inventory.movements("A", PageRequest()).items[-1]
+        assert (last.reason, last.on_hand_delta, last.reference) == (
+            MovementReason.WMS_SYNC,
+            -3,
+            "count-1",
+        )
+        assert shop.execute(snapshot, actor=STAFF) == 0  # the same message again: no effect
+        assert self._levels(shop, "A") == {"SH": (7, 3)}
+        assert shop.inventory.reconcile() == ()
+
+    def test_a_snapshot_below_reserved_is_refused_whole_and_can_be_resent(
+        self, shop: Commerce
+    ) -> None:
+        shop.execute(ReceiveStock(sku="A", warehouse="SH", quantity=10), actor=STAFF)
+        shop.execute(ReceiveStock(sku="B", warehouse="SH", quantity=10), actor=STAFF)
+        rid = shop.execute(ReserveStock(order="o1", lines=(_line("A", 6),)), actor=STAFF)
+        snapshot = ImportStockSnapshot(
+            message_id="count-2",
+            warehouse="SH",
+            lines=(SnapshotLine("B", 8), SnapshotLine("A", 5)),
+        )
+        with pytest.raises(StockBelowReserved):
+            shop.execute(snapshot, actor=STAFF)
+        assert self._levels(shop, "B") == {"SH": (10, 0)}  # nothing of the message applied
+        shop.execute(ReleaseReservation(reservation=rid), actor=STAFF)
+        assert shop.execute(snapshot, actor=STAFF) == 2
+        assert self._levels(shop, "A") == {"SH": (5, 0)}
+
+    def test_deltas_apply_once_by_message_id(self, shop: Commerce) -> None:
+        shop.execute(ReceiveStock(sku="A", warehouse="SH", quantity=10), actor=STAFF)
+        deltas = ImportStockDeltas(
+            message_id="d-1", warehouse="SH", lines=(DeltaLine("A", -4), DeltaLine("B", 2))
+        )
+        assert shop.execute(deltas, actor=STAFF) == 2
+        assert shop.execute(deltas, actor=STAFF) == 0
+        assert self._levels(shop, "A") == {"SH": (6, 0)}
+        assert self._levels(shop, "B") == {"SH": (2, 0)}
+        with pytest.raises(StockBelowReserved):
+            shop.execute(
+                ImportStockDeltas(message_id="d-2", warehouse="SH", lines=(DeltaLine("A", -7),)),
+                actor=STAFF,
+            )
+        with pytest.raises(StockNotFound):
+            shop.execute(
+                ImportStockDeltas(message_id="d-3", warehouse="SH", lines=(DeltaLine("Z", -1),)),
+                actor=STAFF,
+            )
+        assert shop.inventory.reconcile() == ()
+
+    def test_movements_export_in_order_from_a_cursor(
+        self, shop: Commerce, clock: FrozenClock
+    ) -> None:
+        for sku in ("B", "A", "C"):
+            shop.execute(ReceiveStock(sku=sku, warehouse="SH", quantity=1), actor=STAFF)
+            clock.advance(seconds=1)
+        first = shop.inventory.movements_since(PageRequest(limit=2))
+        assert [m.sku for m in first.items] == ["B", "A"]
+        rest = shop.inventory.movements_since(PageRequest(limit=2, after=first.next_cursor))
+        assert ([m.sku for m in rest.items], rest.next_cursor) == (["C"], None)
+        before = shop.inventory.movements_since(
+            PageRequest(), until=clock.now() - timedelta(seconds=1)
+        )
+        assert [m.sku for m in before.items] == ["B", "A"]

@@ -1,4 +1,5 @@
-"""Inventory: warehouses, stock per SKU per warehouse, reservations, the movement ledger.
+"""Inventory: warehouses, stock per SKU per warehouse, reservations, the movement ledger,
+the WMS message log.
 
 Revision ID: 0003
 Revises: 0001
@@ -97,9 +98,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_inventory_movements"),
     )
     op.create_index("ix_inventory_movements_sku_at_id", "inventory_movements", ["sku", "at", "id"])
+    op.create_index("ix_inventory_movements_at_id", "inventory_movements", ["at", "id"])
+    op.create_table(
+        "inventory_wms_messages",
+        sa.Column("message_id", sa.String(200), nullable=False),
+        sa.Column("applied_at", UTC_DATETIME, nullable=False),
+        sa.PrimaryKeyConstraint("message_id", name="pk_inventory_wms_messages"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("inventory_wms_messages")
+    op.drop_index("ix_inventory_movements_at_id", table_name="inventory_movements")
     op.drop_index("ix_inventory_movements_sku_at_id", table_name="inventory_movements")
     op.drop_table("inventory_movements")
     op.drop_table("inventory_reservation_lines")

@@ -1,4 +1,4 @@
-"""Commands of the inventory and their handlers.
+"""Handlers of the inventory's stock commands.
 
 Every stock change goes through the storage's guarded ``apply`` (one statement per row) and
 writes a ledger entry in the same transaction; a refusal raises, and the bus rolls the
@@ -7,12 +7,8 @@ whole unit of work back, so no half-applied change survives.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
-from types import MappingProxyType
-from typing import Any, Final
-
-from attrs import field, frozen
 
 from commerce_core.inventory.errors import (
     InsufficientStock,
@@ -31,289 +27,65 @@ from commerce_core.inventory.events import (
     WarehouseDefined,
 )
 from commerce_core.inventory.model import (
-    QUANTITY_MAX,
     AlertState,
     InventorySettings,
     MovementReason,
-    PriorityFewestSplits,
     Reservation,
     ReservationStatus,
     SkuSettings,
     StockJournal,
     StockLevel,
-    StockPolicy,
     Warehouse,
-    check_code,
-    check_quantity,
 )
 from commerce_core.inventory.ports import (
     AllocationStrategy,
     InventoryContext,
     InventoryRepositories,
 )
-from commerce_core.kernel.actors import Actor
-from commerce_core.kernel.clock import ensure_utc
+from commerce_core.inventory.use_cases.commands import (
+    EXPIRY_ACTOR,
+    AdjustStock,
+    CommitReservation,
+    DefineWarehouse,
+    ReceiveStock,
+    ReleaseReservation,
+    ReservationLine,
+    ReserveStock,
+    ReturnToStock,
+    SetInventoryDefaults,
+    SetLowStockThreshold,
+    SetStockPolicy,
+    SetUnitCost,
+    expiry_timer_key,
+)
 from commerce_core.kernel.errors import ConcurrencyConflict, InputError
-from commerce_core.kernel.messages import Command
-from commerce_core.kernel.money import Money
-from commerce_core.kernel.validation import check_text
 
 __all__ = [
-    "EXPIRY_ACTOR",
-    "HANDLERS",
-    "AdjustStock",
-    "CommitReservation",
-    "DefineWarehouse",
-    "ReceiveStock",
-    "ReleaseReservation",
-    "ReservationLine",
-    "ReserveStock",
-    "ReturnToStock",
-    "SetInventoryDefaults",
-    "SetLowStockThreshold",
-    "SetStockPolicy",
-    "SetUnitCost",
-    "expiry_timer_key",
-    "make_handlers",
+    "LINE_ATTEMPTS",
+    "adjust_stock",
+    "commit_reservation",
+    "define_warehouse",
+    "journal_for",
+    "make_reserve_handler",
+    "receive_stock",
+    "record",
+    "release_reservation",
+    "return_to_stock",
+    "set_inventory_defaults",
+    "set_low_stock_threshold",
+    "set_stock_policy",
+    "set_unit_cost",
+    "threshold_for",
 ]
-
-REFERENCE_MAX = 200
-TEXT_MAX = 200
-WAREHOUSE_NAME_MAX = 64
-
-#: Who releases expired reservations (timers run on behalf of this actor).
-EXPIRY_ACTOR = Actor.system("inventory-expiry")
-
-
-def expiry_timer_key(reservation: str) -> str:
-    """The durable-timer key of a reservation's expiry."""
-    return f"inventory:expire:{reservation}"
-
-
-# -- validators ---------------------------------------------------------------------------------
-def _code(path: str) -> Callable[[Any, Any, Any], None]:
-    def validate(_: Any, __: Any, value: Any) -> None:
-        check_code(value, path)
-
-    return validate
-
-
-def _quantity(path: str) -> Callable[[Any, Any, Any], None]:
-    def validate(_: Any, __: Any, value: Any) -> None:
-        check_quantity(value, path)
-
-    return validate
-
-
-def _text(path: str, max_length: int, *, optional: bool) -> Callable[[Any, Any, Any], None]:
-    def validate(_: Any, __: Any, value: Any) -> None:
-        if value is None and optional:
-            return
-        check_text(value, path, max_length=max_length)
-
-    return validate
-
-
-def _threshold(path: str, *, optional: bool) -> Callable[[Any, Any, Any], None]:
-    def validate(_: Any, __: Any, value: Any) -> None:
-        if value is None and optional:
-            return
-        check_quantity(value, path, minimum=0)
-
-    return validate
-
-
-def _aware(_: Any, attribute: Any, value: Any) -> None:
-    if value is not None:
-        ensure_utc(value, attribute.name)
-
-
-def _delta(_: Any, __: Any, value: Any) -> None:
-    if type(value) is not int:
-        raise InputError.for_field("delta", f"expected an integer, got {type(value).__name__}")
-    if value == 0:
-        raise InputError.for_field("delta", "must not be zero")
-    if abs(value) > QUANTITY_MAX:
-        raise InputError.for_field("delta", f"must be between -{QUANTITY_MAX} and {QUANTITY_MAX}")
-
-
-def _money(path: str, *, optional: bool) -> Callable[[Any, Any, Any], None]:
-    def validate(_: Any, __: Any, value: Any) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, Money):
-            raise InputError.for_field(path, "expected a Money amount")
-        if value.minor < 0:
-            raise InputError.for_field(path, "must not be negative")
-
-    return validate
-
-
-def _as_tuple(value: object) -> object:
-    return tuple(value) if isinstance(value, list) else value
-
-
-# -- commands -----------------------------------------------------------------------------------
-@frozen(kw_only=True)
-class DefineWarehouse(Command[None]):
-    """Create a warehouse, or change its name, priority (lower first) or active flag."""
-
-    type_name = "inventory.define_warehouse"
-    code: str = field(validator=_code("code"))
-    name: str = field(validator=_text("name", WAREHOUSE_NAME_MAX, optional=False))
-    priority: int = field(default=0, validator=_threshold("priority", optional=False))
-    active: bool = field(default=True)
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.active, bool):
-            raise InputError.for_field("active", "expected true or false")
-
-
-@frozen(kw_only=True)
-class ReceiveStock(Command[None]):
-    """Goods arrived (入库): on hand grows; ``unit_cost`` (if given) becomes the SKU's cost."""
-
-    type_name = "inventory.receive_stock"
-    sku: str = field(validator=_code("sku"))
-    warehouse: str = field(validator=_code("warehouse"))
-    quantity: int = field(validator=_quantity("quantity"))
-    unit_cost: Money | None = field(default=None, validator=_money("unit_cost", optional=True))
-    reference: str | None = field(
-        default=None, validator=_text("reference", REFERENCE_MAX, optional=True)
-    )
-
-
-@frozen(kw_only=True)
-class ReturnToStock(Command[None]):
-    """Returned goods go back on the shelf (退货入库)."""
-
-    type_name = "inventory.return_to_stock"
-    sku: str = field(validator=_code("sku"))
-    warehouse: str = field(validator=_code("warehouse"))
-    quantity: int = field(validator=_quantity("quantity"))
-    reference: str | None = field(
-        default=None, validator=_text("reference", REFERENCE_MAX, optional=True)
-    )
-
-
-@frozen(kw_only=True)
-class AdjustStock(Command[None]):
-    """A manual correction of on hand (盘点调整) with a reason code; never below reserved."""
-
-    type_name = "inventory.adjust_stock"
-    sku: str = field(validator=_code("sku"))
-    warehouse: str = field(validator=_code("warehouse"))
-    delta: int = field(validator=_delta)
-    reason_code: str = field(validator=_text("reason_code", 64, optional=False))
-    note: str | None = field(default=None, validator=_text("note", TEXT_MAX, optional=True))
-
-
-@frozen
-class ReservationLine:
-    """One line of a reservation: a SKU and how many."""
-
-    sku: str = field(validator=_code("sku"))
-    quantity: int = field(validator=_quantity("quantity"))
-
-
-def _lines(_: Any, __: Any, value: Any) -> None:
-    if not isinstance(value, tuple) or not value:
-        raise InputError.for_field("lines", "must be a non-empty list of lines")
-    seen: set[str] = set()
-    for i, line in enumerate(value):
-        if not isinstance(line, ReservationLine):
-            raise InputError.for_field(f"lines[{i}]", "expected a reservation line")
-        if line.sku in seen:
-            raise InputError.for_field(f"lines[{i}].sku", f"{line.sku!r} appears twice")
-        seen.add(line.sku)
-
-
-@frozen(kw_only=True)
-class ReserveStock(Command[str]):
-    """Hold stock for an order, all lines or none; returns the reservation id.
-
-    With ``expires_at`` the hold is released by a durable timer at that time unless it was
-    committed or released first. Pass an idempotency key to ``execute`` to make a repeat
-    return the first reservation instead of holding twice.
-    """
-
-    type_name = "inventory.reserve_stock"
-    order: str = field(validator=_text("order", REFERENCE_MAX, optional=False))
-    lines: tuple[ReservationLine, ...] = field(converter=_as_tuple, validator=_lines)
-    expires_at: datetime | None = field(default=None, validator=_aware)
-
-
-@frozen(kw_only=True)
-class CommitReservation(Command[None]):
-    """The goods leave (出库): on hand and reserved both drop. Repeating it does nothing."""
-
-    type_name = "inventory.commit_reservation"
-    reservation: str = field(validator=_code("reservation"))
-
-
-@frozen(kw_only=True)
-class ReleaseReservation(Command[None]):
-    """End a hold without the goods leaving. Repeating it does nothing."""
-
-    type_name = "inventory.release_reservation"
-    reservation: str = field(validator=_code("reservation"))
-    expired: bool = False
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.expired, bool):
-            raise InputError.for_field("expired", "expected true or false")
-
-
-@frozen(kw_only=True)
-class SetLowStockThreshold(Command[None]):
-    """Set a SKU's low-stock threshold (None: use the shop default)."""
-
-    type_name = "inventory.set_low_stock_threshold"
-    sku: str = field(validator=_code("sku"))
-    threshold: int | None = field(validator=_threshold("threshold", optional=True))
-
-
-@frozen(kw_only=True)
-class SetStockPolicy(Command[None]):
-    """Set a SKU's stock policy (None: use the shop default)."""
-
-    type_name = "inventory.set_stock_policy"
-    sku: str = field(validator=_code("sku"))
-    policy: StockPolicy | None = field(default=None)
-
-    def __attrs_post_init__(self) -> None:
-        if self.policy is not None and not isinstance(self.policy, StockPolicy):
-            raise InputError.for_field("policy", "expected deduct_on_order or deduct_on_payment")
-
-
-@frozen(kw_only=True)
-class SetInventoryDefaults(Command[None]):
-    """Set the shop-wide low-stock threshold and stock policy."""
-
-    type_name = "inventory.set_defaults"
-    low_stock_threshold: int = field(validator=_threshold("low_stock_threshold", optional=False))
-    policy: StockPolicy = StockPolicy.DEDUCT_ON_ORDER
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.policy, StockPolicy):
-            raise InputError.for_field("policy", "expected deduct_on_order or deduct_on_payment")
-
-
-@frozen(kw_only=True)
-class SetUnitCost(Command[None]):
-    """Set the unit cost used to value a SKU's stock."""
-
-    type_name = "inventory.set_unit_cost"
-    sku: str = field(validator=_code("sku"))
-    unit_cost: Money = field(validator=_money("unit_cost", optional=False))
 
 
 # -- handlers -----------------------------------------------------------------------------------
-def _journal(ctx: InventoryContext) -> StockJournal:
+def journal_for(ctx: InventoryContext) -> StockJournal:
+    """A journal for the changes of one command, written by its actor."""
     return StockJournal(actor=str(ctx.actor))
 
 
-def _record(
+def record(
     ctx: InventoryContext,
     journal: StockJournal,
     after: StockLevel,
@@ -326,6 +98,7 @@ def _record(
     reason_code: str | None = None,
     note: str | None = None,
 ) -> None:
+    """Add the ledger entry of a change, and store the row's new low-stock state if any."""
     new_alert = journal.record(
         ctx.new_id(),
         after,
@@ -351,7 +124,8 @@ def _record(
         )
 
 
-def _threshold_for(inv: InventoryRepositories, sku: str) -> int:
+def threshold_for(inv: InventoryRepositories, sku: str) -> int:
+    """The low-stock threshold of a SKU: its own, else the shop default."""
     own = inv.settings.sku(sku)
     if own is not None and own.low_stock_threshold is not None:
         return own.low_stock_threshold
@@ -374,13 +148,13 @@ def _increase(
     if after is None:
         if inv.stock.level(sku, warehouse) is not None:
             raise InputError.for_field("quantity", "would take on hand past 2**63-1")
-        threshold = _threshold_for(inv, sku)
+        threshold = threshold_for(inv, sku)
         inv.stock.create(StockLevel(sku, warehouse, 0, 0, threshold, AlertState.OUT))
         after = inv.stock.apply(sku, warehouse, quantity, 0)
         if after is None:  # pragma: no cover - the row was just created in this transaction
             raise ConcurrencyConflict("stock", f"{sku}@{warehouse}")
-    journal = _journal(ctx)
-    _record(
+    journal = journal_for(ctx)
+    record(
         ctx,
         journal,
         after,
@@ -399,7 +173,7 @@ def define_warehouse(cmd: DefineWarehouse, ctx: InventoryContext) -> None:
     if inv.stock.warehouse(cmd.code) == new:
         return
     inv.stock.save_warehouse(new)
-    journal = _journal(ctx)
+    journal = journal_for(ctx)
     journal.events.append(
         WarehouseDefined(
             warehouse=new.code,
@@ -481,9 +255,9 @@ def adjust_stock(cmd: AdjustStock, ctx: InventoryContext) -> None:
             reserved=current.reserved,
             delta=cmd.delta,
         )
-    journal = _journal(ctx)
+    journal = journal_for(ctx)
     at = ctx.now()
-    _record(
+    record(
         ctx,
         journal,
         after,
@@ -566,9 +340,9 @@ def make_reserve_handler(
         if shortages:
             raise InsufficientStock(shortages)
         reservation_id = ctx.new_id()
-        journal = _journal(ctx)
+        journal = journal_for(ctx)
         for after, quantity in held:
-            _record(
+            record(
                 ctx,
                 journal,
                 after,
@@ -614,13 +388,13 @@ def _close(
 ) -> None:
     inv = ctx.uow.inventory
     at = ctx.now()
-    journal = _journal(ctx)
+    journal = journal_for(ctx)
     for a in reservation.allocations:
         on_hand_delta = -a.quantity if commit else 0
         after = inv.stock.apply(a.sku, a.warehouse, on_hand_delta, -a.quantity)
         if after is None:
             raise ConcurrencyConflict("stock", f"{a.sku}@{a.warehouse} no longer holds the units")
-        _record(
+        record(
             ctx,
             journal,
             after,
@@ -690,29 +464,3 @@ def set_unit_cost(cmd: SetUnitCost, ctx: InventoryContext) -> None:
     inv.settings.save_sku(
         SkuSettings(cmd.sku, current.low_stock_threshold, current.policy, cmd.unit_cost)
     )
-
-
-def make_handlers(
-    strategy: AllocationStrategy | None = None,
-) -> Mapping[type[Command[Any]], Callable[[Any, InventoryContext], Any]]:
-    """The inventory handlers, with ``strategy`` (default :class:`PriorityFewestSplits`)."""
-    return MappingProxyType(
-        {
-            DefineWarehouse: define_warehouse,
-            ReceiveStock: receive_stock,
-            ReturnToStock: return_to_stock,
-            AdjustStock: adjust_stock,
-            ReserveStock: make_reserve_handler(strategy or PriorityFewestSplits()),
-            CommitReservation: commit_reservation,
-            ReleaseReservation: release_reservation,
-            SetLowStockThreshold: set_low_stock_threshold,
-            SetStockPolicy: set_stock_policy,
-            SetInventoryDefaults: set_inventory_defaults,
-            SetUnitCost: set_unit_cost,
-        }
-    )
-
-
-HANDLERS: Final[Mapping[type[Command[Any]], Callable[[Any, InventoryContext], Any]]] = (
-    make_handlers()
-)
