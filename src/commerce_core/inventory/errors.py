@@ -45,6 +45,15 @@ class InsufficientStock(DomainError):
             skus=",".join(s.sku for s in self.shortages),
         )
 
+    def to_dict(self) -> dict[str, object]:
+        """The common view plus ``shortages``: each short line's SKU, request and availability."""
+        out = super().to_dict()
+        out["shortages"] = [
+            {"sku": s.sku, "requested": s.requested, "available": s.available}
+            for s in self.shortages
+        ]
+        return out
+
 
 class StockBelowReserved(DomainError):
     """An adjustment would take on hand below what is reserved (or below zero)."""

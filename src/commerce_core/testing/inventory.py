@@ -185,6 +185,11 @@ class InventoryContract:
             Shortage("C", 3, 1),
             Shortage("D", 1, 0),
         )
+        assert refused.value.to_dict()["shortages"] == [
+            {"sku": "A", "requested": 6, "available": 5},
+            {"sku": "C", "requested": 3, "available": 1},
+            {"sku": "D", "requested": 1, "available": 0},
+        ]
         # All or nothing: B, which alone was fine, is not held either.
         assert self._levels(shop, "B") == {"SH": (5, 0)}
         assert shop.inventory.reconcile() == ()
