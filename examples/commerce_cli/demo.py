@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from commerce_cli.render import category_tree
+from commerce_cli.stock import stock_demo
 from commerce_core import Actor, Commerce, CommerceError
 from commerce_core.catalog import (
     CategoryId,
@@ -123,6 +124,8 @@ def run_demo(commerce: Commerce, console: Console, *, actor: Actor) -> DemoResul
     console.print()
     console.print(category_tree(forest))
     console.print()
+    _step(console, "Received stock and took orders", "(库存 and a low-stock alert)")
+    stock_demo(commerce, console, actor=actor)
     result = DemoResult(
         ids=ids,
         refusals=tuple(refusals),

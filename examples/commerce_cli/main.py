@@ -37,6 +37,7 @@ from commerce_cli.session import (
     safe_url,
     say,
 )
+from commerce_cli.stock import stock_app
 from commerce_cli.timers import timers_app
 from commerce_cli.worker import worker
 from commerce_core import Commerce, ConfigurationError, PageRequest
@@ -283,6 +284,7 @@ def categories_delete(
 # -- operations ------------------------------------------------------------------------
 app.add_typer(db_app, name="db")
 app.add_typer(timers_app, name="timers")
+app.add_typer(stock_app, name="stock")
 app.command()(worker)
 
 

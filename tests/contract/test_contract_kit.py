@@ -10,6 +10,7 @@ from commerce_adapters.memory import open_backend as open_memory
 from commerce_core import Page, PageRequest
 from commerce_core.app.ports import Storage, UnitOfWork
 from commerce_core.catalog import CategoryId, CategoryNode, CategoryQueries, CategoryView
+from commerce_core.inventory import InventoryQueries
 from commerce_core.testing.contracts import StorageContract
 
 #: The fake gives up long after the suite should have (so the old suite failed, not hung).
@@ -49,6 +50,10 @@ class CursorIgnoringStorage:
     @property
     def categories(self) -> CategoryQueries:
         return self._queries
+
+    @property
+    def inventory(self) -> InventoryQueries:
+        return self.inner.inventory
 
     def close(self) -> None:
         self.inner.close()

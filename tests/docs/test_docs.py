@@ -7,7 +7,8 @@ from pathlib import Path
 
 from tests.docs.markdown import FRAGMENT_PREFIX
 
-import commerce_core.catalog  # noqa: F401  (registers the catalog's errors)
+import commerce_core.catalog
+import commerce_core.inventory  # noqa: F401  (registers the inventory's errors)
 from commerce_core.kernel.errors import CommerceError
 
 ROOT = Path(__file__).resolve().parents[2]

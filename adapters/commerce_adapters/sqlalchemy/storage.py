@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
 from commerce_adapters.sqlalchemy import tables as t
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translate, translating
+from commerce_adapters.sqlalchemy.inventory import SqlInventory, SqlInventoryQueries
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Timer, TimerStatus
 from commerce_core.app.unit_of_work import SeenAggregates
 from commerce_core.catalog.errors import CategoryNotFound
@@ -371,10 +372,12 @@ class SqlUnitOfWork:
         self._conn: Connection | None = None
         self.seen = SeenAggregates()
         self.supports_row_locks = storage.supports_row_locks
+        self.update_returning = storage.engine.dialect.update_returning
         self.categories = SqlCategoryTreeRepository(self)
         self.outbox = SqlOutbox(self)
         self.idempotency = SqlIdempotencyStore(self)
         self.timers = SqlTimerStore(self)
+        self.inventory = SqlInventory(self)
 
     @property
     def connection(self) -> Connection:
@@ -544,6 +547,10 @@ class SqlStorage:
     @property
     def categories(self) -> SqlCategoryQueries:
         return SqlCategoryQueries(self)
+
+    @property
+    def inventory(self) -> SqlInventoryQueries:
+        return SqlInventoryQueries(self)
 
     def close(self) -> None:
         self.engine.dispose()
