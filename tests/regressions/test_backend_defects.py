@@ -354,3 +354,16 @@ def test_the_worker_survives_any_storage_error(shop: Commerce) -> None:
     )
     assert [type(e) for e in errors] == [StorageError]
     assert sleeps == [1.0, 1.0]
+
+
+def test_sku_and_warehouse_codes_match_exactly(shop: Commerce, staff: Actor) -> None:
+    from commerce_core.inventory import DefineWarehouse, ReceiveStock
+
+    shop.execute(DefineWarehouse(code="wh-a", name="A"), actor=staff)
+    shop.execute(DefineWarehouse(code="WH-A", name="A upper"), actor=staff)
+    shop.execute(ReceiveStock(sku="sku-cafe", warehouse="wh-a", quantity=2), actor=staff)
+    shop.execute(ReceiveStock(sku="SKU-CAFE", warehouse="wh-a", quantity=3), actor=staff)
+    shop.execute(ReceiveStock(sku="sku-café", warehouse="WH-A", quantity=5), actor=staff)
+    assert [(s.warehouse, s.on_hand) for s in shop.inventory.stock("sku-cafe")] == [("wh-a", 2)]
+    assert [(s.warehouse, s.on_hand) for s in shop.inventory.stock("SKU-CAFE")] == [("wh-a", 3)]
+    assert [(s.warehouse, s.on_hand) for s in shop.inventory.stock("sku-café")] == [("WH-A", 5)]
