@@ -23,7 +23,12 @@ from commerce_adapters.sqlalchemy import (
 from commerce_adapters.sqlalchemy.errors import translate
 from commerce_core import Actor, Commerce, ConfigurationError, Money
 from commerce_core.catalog import CreateCategory
-from commerce_core.kernel import ConcurrencyConflict, SchemaOutdated, StorageUnavailable
+from commerce_core.kernel import (
+    ConcurrencyConflict,
+    SchemaOutdated,
+    StorageError,
+    StorageUnavailable,
+)
 
 BACKENDS = ("sqlite", "postgresql", "mariadb")
 
@@ -157,3 +162,18 @@ def test_sqlite_in_memory_url_works_in_one_process(staff: Actor) -> None:
     assert [n.name for n in shop.categories.tree()] == ["Ephemeral"]
     shop.close()
     assert create_engine("sqlite://").dialect.name == "sqlite"
+
+
+def test_a_unit_of_work_is_usable_only_inside_its_with_block(backend: Backend) -> None:
+    storage = backend.storage()
+    try:
+        uow = storage.unit_of_work()
+        with pytest.raises(StorageError) as err:
+            uow.categories.get()
+        assert err.value.message == "use the unit of work inside a 'with' block"
+        with uow:
+            assert uow.categories.get().nodes == {}
+        with pytest.raises(StorageError):
+            uow.commit()
+    finally:
+        storage.close()

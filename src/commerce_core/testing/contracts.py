@@ -191,9 +191,10 @@ class StorageContract:
             second.commit()
         with storage.unit_of_work() as third:
             stale.rename(_cid("e"), "Loser", at=T0)
-            with pytest.raises(ConcurrencyConflict):
+            with pytest.raises(ConcurrencyConflict) as err:
                 third.categories.save(stale)
                 third.commit()
+        assert err.value.what == "category tree"
         with storage.unit_of_work() as uow:
             final = uow.categories.get()
         assert final.get(_cid("a")).name == "Winner"
@@ -392,6 +393,136 @@ class StorageContract:
     def test_an_empty_tree_query(self, storage: Storage) -> None:
         assert storage.categories.tree() == ()
         assert storage.categories.children(None, PageRequest()).items == ()
+
+    # -- orderings, with ids that sort against the key -----------------------------------
+    # Ids in the tests above happen to sort like the key they are ordered by; these use ids
+    # in the opposite order, so an adapter that orders by id (or not at all) fails.
+    def test_pending_messages_come_in_occurrence_order_then_id(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.outbox.add([_message("m3"), _message("m1", later=2), _message("m2", later=1)])
+            uow.outbox.add([_message("m0", later=2)])
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [m.id for m in uow.outbox.pending()] == ["m3", "m2", "m0", "m1"]
+            assert [m.id for m in uow.outbox.pending(limit=2)] == ["m3", "m2"]
+            uow.outbox.mark_published(["m2"], T0)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [m.id for m in uow.outbox.pending(limit=2)] == ["m3", "m0"]
+
+    def test_due_timers_are_claimed_by_due_time_then_key(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("a", T0 + timedelta(minutes=2)))
+            uow.timers.schedule(_timer("c", T0))
+            uow.timers.schedule(_timer("b", T0 + timedelta(minutes=1)))
+            uow.timers.schedule(_timer("z", T0 + timedelta(minutes=3)))
+            uow.timers.schedule(_timer("y", T0 + timedelta(minutes=3)))
+            uow.commit()
+        claimed: list[str] = []
+        for _ in range(5):
+            with storage.unit_of_work() as uow:
+                timer = uow.timers.claim_due(T0 + timedelta(hours=1))
+                assert timer is not None
+                claimed.append(timer.key)
+                assert uow.timers.cancel(timer.key) is True
+                uow.commit()
+        assert claimed == ["c", "b", "a", "y", "z"]
+        with storage.unit_of_work() as uow:
+            assert uow.timers.claim_due(T0 + timedelta(hours=1)) is None
+
+    def test_failed_timers_are_listed_by_due_time_then_key(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("a", T0 + timedelta(minutes=2)))
+            uow.timers.schedule(_timer("b", T0))
+            uow.timers.schedule(_timer("d", T0 + timedelta(minutes=1)))
+            uow.timers.schedule(_timer("c", T0 + timedelta(minutes=1)))
+            uow.timers.schedule(_timer("e", T0 + timedelta(minutes=1)))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            for key in ["a", "b", "d", "c"]:
+                uow.timers.fail(key, error=f"refused {key}")
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            failed = uow.timers.failed()
+            assert [t.key for t in failed] == ["b", "c", "d", "a"]
+            assert [t.last_error for t in failed] == [
+                "refused b",
+                "refused c",
+                "refused d",
+                "refused a",
+            ]
+            assert uow.timers.count_pending() == 1
+
+    def test_count_pending_includes_a_timer_due_exactly_at_the_bound(
+        self, storage: Storage
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("now", T0))
+            uow.timers.schedule(_timer("later", T0 + timedelta(seconds=1)))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.count_pending(T0 - timedelta(microseconds=1)) == 0
+            assert uow.timers.count_pending(T0) == 1
+            assert uow.timers.count_pending(T0 + timedelta(seconds=1)) == 2
+            assert uow.timers.count_pending() == 2
+            assert uow.timers.claim_due(T0) is not None
+
+    def test_category_queries_follow_positions_not_ids(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(_cid("z"), "Top", parent=None, at=T0)
+            tree.add(_cid("y"), "Second", parent=None, at=T0)
+            for kid in ["k9", "k5", "k1"]:
+                tree.add(_cid(kid), f"Kid {kid}", parent=_cid("z"), at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+        assert [n.id for n in storage.categories.tree()] == ["z", "y"]
+        assert [n.id for n in storage.categories.tree()[0].children] == ["k9", "k5", "k1"]
+        page = storage.categories.children(_cid("z"), PageRequest())
+        assert [(v.id, v.position) for v in page.items] == [("k9", 0), ("k5", 1), ("k1", 2)]
+        assert [v.id for v in storage.categories.children(None, PageRequest()).items] == ["z", "y"]
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.reorder(_cid("z"), [_cid("k5"), _cid("k1"), _cid("k9")], at=T0)
+            tree.move(_cid("y"), parent=None, position=0, at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+        assert [n.id for n in storage.categories.tree()] == ["y", "z"]
+        assert [n.id for n in storage.categories.tree()[1].children] == ["k5", "k1", "k9"]
+        first = storage.categories.children(_cid("z"), PageRequest(limit=2))
+        assert [v.id for v in first.items] == ["k5", "k1"]
+        assert first.next_cursor is not None
+        rest = storage.categories.children(_cid("z"), PageRequest(limit=2, after=first.next_cursor))
+        assert [v.id for v in rest.items] == ["k9"]
+        assert rest.next_cursor is None
+        view = storage.categories.get(_cid("k9"))
+        assert (view.position, view.depth, view.parent, view.path) == (2, 1, "z", ("Top", "Kid k9"))
+
+    def test_a_page_size_that_divides_the_count_ends_without_a_cursor(
+        self, storage: Storage
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(_cid("p"), "Parent", parent=None, at=T0)
+            for i in range(6):
+                tree.add(_cid(f"c{i}"), f"Child {i}", parent=_cid("p"), at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+        first = storage.categories.children(_cid("p"), PageRequest(limit=3))
+        assert [v.id for v in first.items] == ["c0", "c1", "c2"]
+        assert first.next_cursor is not None
+        second = storage.categories.children(
+            _cid("p"), PageRequest(limit=3, after=first.next_cursor)
+        )
+        assert [v.id for v in second.items] == ["c3", "c4", "c5"]
+        assert second.next_cursor is None
+        whole = storage.categories.children(_cid("p"), PageRequest(limit=6))
+        assert len(whole.items) == 6
+        assert whole.next_cursor is None
+        top = storage.categories.children(None, PageRequest(limit=1))
+        assert [v.id for v in top.items] == ["p"]
+        assert top.next_cursor is None
+        assert (top.items[0].parent, top.items[0].depth, top.items[0].child_count) == (None, 0, 6)
 
 
 def _message(id: str, later: int = 0) -> OutboxMessage:
