@@ -9,6 +9,7 @@ and hands over to nox; with nox already installed, plain ``nox -s tests`` works 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -168,7 +169,9 @@ def mutation(session: nox.Session) -> None:
         at = args.index("--tests")
         tests, args = args[at + 1 :], args[:at]
     if not args:
-        session.error("name the files to mutate: nox -s mutation -- src/commerce_core/kernel/money.py")
+        session.error(
+            "name the files to mutate: nox -s mutation -- src/commerce_core/kernel/money.py"
+        )
     targets = [Path(a).resolve().relative_to(ROOT).as_posix() for a in args]
     if not tests:
         for target in targets:
@@ -180,16 +183,21 @@ def mutation(session: nox.Session) -> None:
                 tests = ["tests"]
                 break
     session.install("-e", DEV, MUTMUT)
-    staged = _stage_for_mutation(targets, tests)
-    session.log(f"mutating {', '.join(targets)} against {' '.join(tests)}")
     env = {
         "COMMERCE_TEST_BACKENDS": "memory,sqlite",
         "HYPOTHESIS_PROFILE": "ci",  # derandomized: a verdict does not depend on luck
     }
     jobs = os.environ.get("MUTATION_JOBS", "2")
-    with session.chdir(MUTATION_STAGE):
-        session.run("mutmut", "run", "--max-children", jobs, env=env, silent=True)
-        _report_mutation(session, staged, targets)
+    with (ROOT / ".nox" / "mutation.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            session.error("another mutation run is using .mutation/ in this tree; wait for it")
+        staged = _stage_for_mutation(targets, tests)
+        session.log(f"mutating {', '.join(targets)} against {' '.join(tests)}")
+        with session.chdir(MUTATION_STAGE):
+            session.run("mutmut", "run", "--max-children", jobs, env=env, silent=True)
+            _report_mutation(session, staged, targets)
 
 
 #: mutmut's exit codes per mutant (mutmut/stats.py); a timeout is a kill, "no tests" is not.
@@ -211,6 +219,32 @@ def _changed_lines(diff: str) -> tuple[str, str]:
     return pick("-"), pick("+")
 
 
+def _function_of(mutant: str) -> str:
+    """``Money.__ge__`` from a mutmut name such as ``money.xǁMoneyǁ__ge____mutmut_3``."""
+    key = mutant.rsplit(".", 1)[-1].rsplit("__mutmut_", 1)[0]
+    if key.startswith("xǁ"):
+        return key[2:].replace("ǁ", ".", 1)
+    return key.removeprefix("x_")
+
+
+_STATUS: dict[int | None, str] = {0: "survived", 5: "no tests", 33: "no tests"}
+#: Runs in the session's venv: every survivor's diff in one process (``mutmut show`` is one each).
+_DIFFS = """
+import json, sys
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+path, names = sys.argv[1], sys.argv[2:]
+print(json.dumps({name: get_diff_for_mutant(name, path=path) for name in names}))
+"""
+
+
+def _diffs(session: nox.Session, path: str, names: list[str]) -> dict[str, str]:
+    if not names:
+        return {}
+    out = session.run("python", "-c", _DIFFS, path, *names, silent=True, log=False)
+    found: dict[str, str] = json.loads(str(out).strip().splitlines()[-1])
+    return found
+
+
 def _report_mutation(session: nox.Session, staged: list[str], targets: list[str]) -> None:
     """Print the score per file, survivors with their diffs, and documented equivalents."""
     import tomllib
@@ -223,15 +257,15 @@ def _report_mutation(session: nox.Session, staged: list[str], targets: list[str]
         killed = sum(1 for c in checked.values() if c in KILLED_CODES)
         survivors = sorted(k for k, c in checked.items() if c not in KILLED_CODES)
         known = {
-            (" ".join(e["before"].split()), " ".join(e["after"].split()))
+            (e["function"], " ".join(e["before"].split()), " ".join(e["after"].split()))
             for e in documented
             if e["file"] == target
         }
         equivalent: list[str] = []
+        diffs = _diffs(session, staged_path, survivors)
         for name in survivors:
-            out = session.run("mutmut", "show", name, silent=True, log=False)
-            diff = out if isinstance(out, str) else ""
-            if _changed_lines(diff) in known:
+            diff = f"# {name}: {_STATUS.get(checked[name], 'survived')}\n{diffs[name]}"
+            if (_function_of(name), *_changed_lines(diffs[name])) in known:
                 equivalent.append(name)
                 continue
             print(diff.rstrip() + "\n")
