@@ -200,6 +200,39 @@ class StorageContract:
         assert final.get(_cid("a")).name == "Winner"
         assert final.get(_cid("e")).name == "Electronics 数码"
 
+    def test_a_tree_created_concurrently_conflicts(self, storage: Storage) -> None:
+        with storage.unit_of_work() as first:
+            late = first.categories.get()
+        assert late.version == 0
+        _sample_tree(storage)
+        with storage.unit_of_work() as uow:
+            late.add(_cid("x"), "Late", parent=None, at=T0)
+            with pytest.raises(ConcurrencyConflict) as err:
+                uow.categories.save(late)
+                uow.commit()
+        assert err.value.what == "category tree"
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+        assert (tree.version, _cid("x") in tree.nodes) == (1, False)
+
+    def test_saving_twice_in_one_unit_stores_the_last_state(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.rename(_cid("a"), "Once", at=T0)
+            uow.categories.save(tree)
+            tree.rename(_cid("a"), "Twice", at=T0)
+            tree.remove(_cid("e"), at=T0)
+            tree.add(_cid("n"), "New", parent=_cid("a"), position=0, at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+            expected = dict(tree.nodes)
+        with storage.unit_of_work() as uow:
+            again = uow.categories.get()
+        assert again.nodes == expected
+        assert again.version == 3
+        assert [c.id for c in again.children(_cid("a"))] == ["n", "a1", "a2"]
+
     def test_saving_bumps_the_version_and_collects_events(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             tree = uow.categories.get()
