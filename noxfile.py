@@ -111,7 +111,12 @@ MUTATION_TESTS = {
     "src/commerce_core/kernel/": ["tests/unit/kernel"],
     "src/commerce_core/catalog/model.py": ["tests/unit/catalog", "tests/use_cases"],
     "src/commerce_core/app/bus.py": ["tests/use_cases"],
-    "adapters/commerce_adapters/": ["tests/contract", "tests/use_cases", "tests/sql"],
+    "adapters/commerce_adapters/": [
+        "tests/contract",
+        "tests/adapters",
+        "tests/use_cases",
+        "tests/sql",
+    ],
 }
 MUTATION_STAGE = ROOT / ".mutation"
 

@@ -279,6 +279,17 @@ class StorageContract:
             uow.idempotency.add(record)
             uow.commit()
 
+    def test_an_idempotency_record_keeps_the_result_it_was_added_with(
+        self, storage: Storage
+    ) -> None:
+        record = IdempotencyRecord("k2", "e" * 64, {"id": "x", "ok": True}, ALICE, T0)
+        with storage.unit_of_work() as uow:
+            uow.idempotency.add(record)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.idempotency.get("k2") == record
+            assert uow.idempotency.get("k3") is None
+
     # -- timers --------------------------------------------------------------------------
     def test_timers_are_claimed_in_due_order_once_due(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -329,6 +340,18 @@ class StorageContract:
         with storage.unit_of_work() as uow, pytest.raises(ConcurrencyConflict):
             uow.timers.complete("k")
             uow.commit()
+
+    def test_changing_a_timer_that_is_gone_conflicts_naming_it(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            with pytest.raises(ConcurrencyConflict) as gone:
+                uow.timers.complete("ghost")
+            with pytest.raises(ConcurrencyConflict) as retried:
+                uow.timers.retry_later("ghost", due_at=T0, error="boom")
+            with pytest.raises(ConcurrencyConflict) as failed:
+                uow.timers.fail("ghost", error="refused")
+        for err in (gone, retried, failed):
+            assert err.value.what == "timer"
+            assert "'ghost'" in err.value.message
 
     def test_retry_later_and_fail_count_attempts(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -392,8 +415,9 @@ class StorageContract:
         assert view.path == ("Apparel 服装", "Men 男装", "T-shirts T恤")
         assert (view.depth, view.parent, view.position, view.child_count) == (2, "a1", 0, 0)
         assert storage.categories.get(_cid("a")).child_count == 2
-        with pytest.raises(CategoryNotFound):
+        with pytest.raises(CategoryNotFound) as err:
             storage.categories.get(_cid("nope"))
+        assert err.value.id == "nope"
 
     def test_children_page_with_keyset_cursors(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -420,8 +444,9 @@ class StorageContract:
         with pytest.raises(InputError) as bad:
             storage.categories.children(_cid("p"), PageRequest(after="garbage!"))
         assert bad.value.field == "after"
-        with pytest.raises(CategoryNotFound):
+        with pytest.raises(CategoryNotFound) as err:
             storage.categories.children(_cid("nope"), PageRequest())
+        assert err.value.id == "nope"
 
     def test_an_empty_tree_query(self, storage: Storage) -> None:
         assert storage.categories.tree() == ()
@@ -513,6 +538,7 @@ class StorageContract:
         assert [n.id for n in storage.categories.tree()[0].children] == ["k9", "k5", "k1"]
         page = storage.categories.children(_cid("z"), PageRequest())
         assert [(v.id, v.position) for v in page.items] == [("k9", 0), ("k5", 1), ("k1", 2)]
+        assert {(v.parent, v.depth, v.path[0]) for v in page.items} == {("z", 1, "Top")}
         assert [v.id for v in storage.categories.children(None, PageRequest()).items] == ["z", "y"]
         with storage.unit_of_work() as uow:
             tree = uow.categories.get()
@@ -529,7 +555,14 @@ class StorageContract:
         assert [v.id for v in rest.items] == ["k9"]
         assert rest.next_cursor is None
         view = storage.categories.get(_cid("k9"))
-        assert (view.position, view.depth, view.parent, view.path) == (2, 1, "z", ("Top", "Kid k9"))
+        assert (view.id, view.name, view.position, view.depth, view.parent, view.path) == (
+            "k9",
+            "Kid k9",
+            2,
+            1,
+            "z",
+            ("Top", "Kid k9"),
+        )
 
     def test_a_page_size_that_divides_the_count_ends_without_a_cursor(
         self, storage: Storage
