@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 import pytest
+from attrs import evolve
 
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Storage, Timer, TimerStatus
 from commerce_core.catalog.errors import CategoryNotFound
@@ -233,6 +234,21 @@ class StorageContract:
         assert again.version == 3
         assert [c.id for c in again.children(_cid("a"))] == ["n", "a1", "a2"]
 
+    def test_a_current_tree_read_in_an_earlier_unit_can_be_saved(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        with storage.unit_of_work() as first:
+            tree = first.categories.get()
+        tree.rename(_cid("a1"), "Menswear", at=T0)
+        tree.remove(_cid("e"), at=T0)
+        tree.add(_cid("n"), "New", parent=None, at=T0)
+        with storage.unit_of_work() as uow:
+            uow.categories.save(tree)
+            uow.commit()
+            expected = dict(tree.nodes)
+        with storage.unit_of_work() as uow:
+            again = uow.categories.get()
+        assert (again.nodes, again.version) == (expected, 2)
+
     def test_saving_bumps_the_version_and_collects_events(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             tree = uow.categories.get()
@@ -257,6 +273,15 @@ class StorageContract:
         with storage.unit_of_work() as uow:
             assert [m.id for m in uow.outbox.pending()] == ["m2"]
             assert [m.id for m in uow.outbox.pending(limit=0)] == []
+
+    def test_a_message_added_as_published_is_not_pending(self, storage: Storage) -> None:
+        done = evolve(_message("m1"), published_at=T0 + timedelta(seconds=1))
+        with storage.unit_of_work() as uow:
+            uow.outbox.add([done, _message("m2")])
+            uow.outbox.add([])
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [m.id for m in uow.outbox.pending()] == ["m2"]
 
     # -- idempotency ---------------------------------------------------------------------
     def test_idempotency_records_read_back(self, storage: Storage) -> None:
@@ -534,8 +559,12 @@ class StorageContract:
                 tree.add(_cid(kid), f"Kid {kid}", parent=_cid("z"), at=T0)
             uow.categories.save(tree)
             uow.commit()
-        assert [n.id for n in storage.categories.tree()] == ["z", "y"]
-        assert [n.id for n in storage.categories.tree()[0].children] == ["k9", "k5", "k1"]
+        assert [(n.id, n.position) for n in storage.categories.tree()] == [("z", 0), ("y", 1)]
+        assert [(n.id, n.position) for n in storage.categories.tree()[0].children] == [
+            ("k9", 0),
+            ("k5", 1),
+            ("k1", 2),
+        ]
         page = storage.categories.children(_cid("z"), PageRequest())
         assert [(v.id, v.position) for v in page.items] == [("k9", 0), ("k5", 1), ("k1", 2)]
         assert {(v.parent, v.depth, v.path[0]) for v in page.items} == {("z", 1, "Top")}
