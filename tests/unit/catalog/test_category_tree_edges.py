@@ -222,3 +222,15 @@ def test_an_order_mismatch_lists_what_is_missing_and_unexpected() -> None:
         ["k5", "k1"],
         ["y", "k9"],
     )
+
+
+def test_a_taken_id_and_a_bad_new_name_name_their_field() -> None:
+    tree = against_the_alphabet()
+    with pytest.raises(InputError) as taken:
+        tree.add(cid("k1"), "Another", parent=None, at=AT)
+    assert taken.value.errors == (FieldError("id", "category id 'k1' is already taken"),)
+    with pytest.raises(InputError) as blank:
+        tree.rename(cid("k1"), "", at=AT)
+    assert blank.value.errors == (FieldError("name", "must not be empty"),)
+    assert tree.get(cid("k1")).name == "One"
+    assert tree.events == []
