@@ -274,6 +274,14 @@ class StorageContract:
             assert [m.id for m in uow.outbox.pending()] == ["m2"]
             assert [m.id for m in uow.outbox.pending(limit=0)] == []
 
+    def test_pending_gives_at_most_a_hundred_messages_by_default(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.outbox.add([_message(f"m{i:03}", later=i) for i in range(101)])
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            pending = uow.outbox.pending()
+        assert [m.id for m in pending] == [f"m{i:03}" for i in range(100)]
+
     def test_a_message_added_as_published_is_not_pending(self, storage: Storage) -> None:
         done = evolve(_message("m1"), published_at=T0 + timedelta(seconds=1))
         with storage.unit_of_work() as uow:
