@@ -31,6 +31,7 @@ from commerce_core.kernel import (
 )
 
 BACKENDS = ("sqlite", "postgresql", "mariadb")
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def sql(backend: Backend) -> SqlBackend:
@@ -210,3 +211,58 @@ def test_sqlite_in_memory_url_works_in_one_process(staff: Actor) -> None:
     assert [n.name for n in shop.categories.tree()] == ["Ephemeral"]
     shop.close()
     assert create_engine("sqlite://").dialect.name == "sqlite"
+
+
+def test_a_unit_of_work_is_usable_only_inside_its_with_block(backend: Backend) -> None:
+    storage = backend.storage()
+    try:
+        uow = storage.unit_of_work()
+        with pytest.raises(StorageError) as err:
+            uow.categories.get()
+        assert err.value.message == "use the unit of work inside a 'with' block"
+        with uow:
+            assert uow.categories.get().nodes == {}
+        with pytest.raises(StorageError):
+            uow.commit()
+    finally:
+        storage.close()
+
+
+def test_tree_conflicts_say_which_version_lost(backend: Backend) -> None:
+    storage = backend.storage()
+    try:
+        with storage.unit_of_work() as uow:
+            first = uow.categories.get()
+            stale = uow.categories.get()
+        first.add(CategoryId("a"), "A", parent=None, at=T0)
+        with storage.unit_of_work() as uow:
+            uow.categories.save(first)
+            uow.commit()
+        with storage.unit_of_work() as uow, pytest.raises(ConcurrencyConflict) as created:
+            uow.categories.save(stale)
+        assert created.value.message == "concurrent change to category tree: created concurrently"
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+        with storage.unit_of_work() as uow:
+            winner = uow.categories.get()
+            winner.rename(CategoryId("a"), "B", at=T0)
+            uow.categories.save(winner)
+            uow.commit()
+        with storage.unit_of_work() as uow, pytest.raises(ConcurrencyConflict) as lost:
+            uow.categories.save(tree)
+        assert lost.value.message == "concurrent change to category tree: v1 is not current"
+    finally:
+        storage.close()
+
+
+def test_a_driver_error_escaping_a_unit_of_work_is_translated(backend: Backend) -> None:
+    storage = backend.storage()
+    locked = sa.exc.OperationalError("COMMIT", {}, Exception("database is locked"))
+    try:
+        with pytest.raises(ConcurrencyConflict) as err, storage.unit_of_work():
+            raise locked
+        assert err.value.__cause__ is locked
+        with storage.unit_of_work() as uow:  # the connection went back to the pool cleanly
+            assert uow.categories.get().nodes == {}
+    finally:
+        storage.close()

@@ -36,6 +36,7 @@ from commerce_core.kernel.pagination import PageRequest
 __all__ = ["StorageContract"]
 
 T0 = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
+LEASE = T0 + timedelta(days=1)
 ALICE = Actor.staff("alice")
 
 
@@ -233,13 +234,62 @@ class StorageContract:
             second.commit()
         with storage.unit_of_work() as third:
             stale.rename(_cid("e"), "Loser", at=T0)
-            with pytest.raises(ConcurrencyConflict):
+            with pytest.raises(ConcurrencyConflict) as err:
                 third.categories.save(stale)
                 third.commit()
+        assert err.value.what == "category tree"
         with storage.unit_of_work() as uow:
             final = uow.categories.get()
         assert final.get(_cid("a")).name == "Winner"
         assert final.get(_cid("e")).name == "Electronics 数码"
+
+    def test_a_tree_created_concurrently_conflicts(self, storage: Storage) -> None:
+        with storage.unit_of_work() as first:
+            late = first.categories.get()
+        assert late.version == 0
+        _sample_tree(storage)
+        with storage.unit_of_work() as uow:
+            late.add(_cid("x"), "Late", parent=None, at=T0)
+            with pytest.raises(ConcurrencyConflict) as err:
+                uow.categories.save(late)
+                uow.commit()
+        assert err.value.what == "category tree"
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+        assert (tree.version, _cid("x") in tree.nodes) == (1, False)
+
+    def test_saving_twice_in_one_unit_stores_the_last_state(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.rename(_cid("a"), "Once", at=T0)
+            uow.categories.save(tree)
+            tree.rename(_cid("a"), "Twice", at=T0)
+            tree.remove(_cid("e"), at=T0)
+            tree.add(_cid("n"), "New", parent=_cid("a"), position=0, at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+            expected = dict(tree.nodes)
+        with storage.unit_of_work() as uow:
+            again = uow.categories.get()
+        assert again.nodes == expected
+        assert again.version == 3
+        assert [c.id for c in again.children(_cid("a"))] == ["n", "a1", "a2"]
+
+    def test_a_current_tree_read_in_an_earlier_unit_can_be_saved(self, storage: Storage) -> None:
+        _sample_tree(storage)
+        with storage.unit_of_work() as first:
+            tree = first.categories.get()
+        tree.rename(_cid("a1"), "Menswear", at=T0)
+        tree.remove(_cid("e"), at=T0)
+        tree.add(_cid("n"), "New", parent=None, at=T0)
+        with storage.unit_of_work() as uow:
+            uow.categories.save(tree)
+            uow.commit()
+            expected = dict(tree.nodes)
+        with storage.unit_of_work() as uow:
+            again = uow.categories.get()
+        assert (again.nodes, again.version) == (expected, 2)
 
     def test_saving_bumps_the_version_and_collects_events(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -266,6 +316,23 @@ class StorageContract:
             assert [m.id for m in uow.outbox.pending()] == ["m2"]
             assert [m.id for m in uow.outbox.pending(limit=0)] == []
 
+    def test_pending_gives_at_most_a_hundred_messages_by_default(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.outbox.add([_message(f"m{i:03}", later=i) for i in range(101)])
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            pending = uow.outbox.pending()
+        assert [m.id for m in pending] == [f"m{i:03}" for i in range(100)]
+
+    def test_a_message_added_as_published_is_not_pending(self, storage: Storage) -> None:
+        done = evolve(_message("m1"), published_at=T0 + timedelta(seconds=1))
+        with storage.unit_of_work() as uow:
+            uow.outbox.add([done, _message("m2")])
+            uow.outbox.add([])
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [m.id for m in uow.outbox.pending()] == ["m2"]
+
     # -- idempotency ---------------------------------------------------------------------
     def test_idempotency_records_read_back(self, storage: Storage) -> None:
         record = IdempotencyRecord("k1", "f" * 64, None, ALICE, T0)
@@ -286,6 +353,17 @@ class StorageContract:
         with storage.unit_of_work() as uow, pytest.raises(ConcurrencyConflict):
             uow.idempotency.add(record)
             uow.commit()
+
+    def test_an_idempotency_record_keeps_the_result_it_was_added_with(
+        self, storage: Storage
+    ) -> None:
+        record = IdempotencyRecord("k2", "e" * 64, {"id": "x", "ok": True}, ALICE, T0)
+        with storage.unit_of_work() as uow:
+            uow.idempotency.add(record)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.idempotency.get("k2") == record
+            assert uow.idempotency.get("k3") is None
 
     # -- timers --------------------------------------------------------------------------
     def test_timers_are_claimed_in_due_order_once_due(self, storage: Storage) -> None:
@@ -401,6 +479,14 @@ class StorageContract:
             assert uow.timers.complete("k", "c") is False
             uow.commit()
 
+    def test_changing_a_timer_that_is_gone_does_nothing(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            assert uow.timers.complete("ghost", "c") is False
+            assert uow.timers.retry_later("ghost", "c", due_at=T0, error="boom") is False
+            assert uow.timers.fail("ghost", "c", error="refused") is False
+            assert uow.timers.release("ghost", "c") is False
+            assert uow.timers.get("ghost") is None
+
     def test_retry_later_and_fail_count_attempts_and_free_the_lease(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             uow.timers.schedule(_timer("a", T0))
@@ -483,8 +569,9 @@ class StorageContract:
         assert view.path == ("Apparel 服装", "Men 男装", "T-shirts T恤")
         assert (view.depth, view.parent, view.position, view.child_count) == (2, "a1", 0, 0)
         assert storage.categories.get(_cid("a")).child_count == 2
-        with pytest.raises(CategoryNotFound):
+        with pytest.raises(CategoryNotFound) as err:
             storage.categories.get(_cid("nope"))
+        assert err.value.id == "nope"
 
     def test_children_page_with_keyset_cursors(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -515,12 +602,163 @@ class StorageContract:
         with pytest.raises(InputError) as bad:
             storage.categories.children(_cid("p"), PageRequest(after="garbage!"))
         assert bad.value.field == "after"
-        with pytest.raises(CategoryNotFound):
+        with pytest.raises(CategoryNotFound) as err:
             storage.categories.children(_cid("nope"), PageRequest())
+        assert err.value.id == "nope"
 
     def test_an_empty_tree_query(self, storage: Storage) -> None:
         assert storage.categories.tree() == ()
         assert storage.categories.children(None, PageRequest()).items == ()
+
+    # -- orderings, with ids that sort against the key -----------------------------------
+    # Ids in the tests above happen to sort like the key they are ordered by; these use ids
+    # in the opposite order, so an adapter that orders by id (or not at all) fails.
+    def test_pending_messages_come_in_occurrence_order_then_id(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.outbox.add([_message("m3"), _message("m1", later=2), _message("m2", later=1)])
+            uow.outbox.add([_message("m0", later=2)])
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [m.id for m in uow.outbox.pending()] == ["m3", "m2", "m0", "m1"]
+            assert [m.id for m in uow.outbox.pending(limit=2)] == ["m3", "m2"]
+            uow.outbox.mark_published(["m2"], T0)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [m.id for m in uow.outbox.pending(limit=2)] == ["m3", "m0"]
+
+    def test_due_timers_are_claimed_by_due_time_then_key(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("a", T0 + timedelta(minutes=2)))
+            uow.timers.schedule(_timer("c", T0))
+            uow.timers.schedule(_timer("b", T0 + timedelta(minutes=1)))
+            uow.timers.schedule(_timer("z", T0 + timedelta(minutes=3)))
+            uow.timers.schedule(_timer("y", T0 + timedelta(minutes=3)))
+            uow.commit()
+        claimed: list[str] = []
+        for _ in range(5):
+            with storage.unit_of_work() as uow:
+                timer = uow.timers.claim_due(T0 + timedelta(hours=1), claim="c", lease_until=LEASE)
+                assert timer is not None
+                claimed.append(timer.key)
+                assert uow.timers.cancel(timer.key) is True
+                uow.commit()
+        assert claimed == ["c", "b", "a", "y", "z"]
+        with storage.unit_of_work() as uow:
+            assert (
+                uow.timers.claim_due(T0 + timedelta(hours=1), claim="c", lease_until=LEASE) is None
+            )
+
+    def test_failed_timers_are_listed_by_due_time_then_key(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("a", T0 + timedelta(minutes=2)))
+            uow.timers.schedule(_timer("b", T0))
+            uow.timers.schedule(_timer("d", T0 + timedelta(minutes=1)))
+            uow.timers.schedule(_timer("c", T0 + timedelta(minutes=1)))
+            uow.timers.schedule(_timer("e", T0 + timedelta(minutes=1)))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            for _ in range(5):
+                claimed = uow.timers.claim_due(
+                    T0 + timedelta(hours=1), claim="c", lease_until=LEASE
+                )
+                assert claimed is not None
+            for key in ["a", "b", "d", "c"]:
+                assert uow.timers.fail(key, "c", error=f"refused {key}")
+            assert uow.timers.release("e", "c")
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            failed = uow.timers.failed()
+            assert [t.key for t in failed] == ["b", "c", "d", "a"]
+            assert [t.last_error for t in failed] == [
+                "refused b",
+                "refused c",
+                "refused d",
+                "refused a",
+            ]
+            assert uow.timers.count_pending() == 1
+
+    def test_count_pending_includes_a_timer_due_exactly_at_the_bound(
+        self, storage: Storage
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            uow.timers.schedule(_timer("now", T0))
+            uow.timers.schedule(_timer("later", T0 + timedelta(seconds=1)))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.timers.count_pending(T0 - timedelta(microseconds=1)) == 0
+            assert uow.timers.count_pending(T0) == 1
+            assert uow.timers.count_pending(T0 + timedelta(seconds=1)) == 2
+            assert uow.timers.count_pending() == 2
+            assert uow.timers.claim_due(T0, claim="c", lease_until=LEASE) is not None
+
+    def test_category_queries_follow_positions_not_ids(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(_cid("z"), "Top", parent=None, at=T0)
+            tree.add(_cid("y"), "Second", parent=None, at=T0)
+            for kid in ["k9", "k5", "k1"]:
+                tree.add(_cid(kid), f"Kid {kid}", parent=_cid("z"), at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+        assert [(n.id, n.position) for n in storage.categories.tree()] == [("z", 0), ("y", 1)]
+        assert [(n.id, n.position) for n in storage.categories.tree()[0].children] == [
+            ("k9", 0),
+            ("k5", 1),
+            ("k1", 2),
+        ]
+        page = storage.categories.children(_cid("z"), PageRequest())
+        assert [(v.id, v.position) for v in page.items] == [("k9", 0), ("k5", 1), ("k1", 2)]
+        assert {(v.parent, v.depth, v.path[0]) for v in page.items} == {("z", 1, "Top")}
+        assert [v.id for v in storage.categories.children(None, PageRequest()).items] == ["z", "y"]
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.reorder(_cid("z"), [_cid("k5"), _cid("k1"), _cid("k9")], at=T0)
+            tree.move(_cid("y"), parent=None, position=0, at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+        assert [n.id for n in storage.categories.tree()] == ["y", "z"]
+        assert [n.id for n in storage.categories.tree()[1].children] == ["k5", "k1", "k9"]
+        first = storage.categories.children(_cid("z"), PageRequest(limit=2))
+        assert [v.id for v in first.items] == ["k5", "k1"]
+        assert first.next_cursor is not None
+        rest = storage.categories.children(_cid("z"), PageRequest(limit=2, after=first.next_cursor))
+        assert [v.id for v in rest.items] == ["k9"]
+        assert rest.next_cursor is None
+        view = storage.categories.get(_cid("k9"))
+        assert (view.id, view.name, view.position, view.depth, view.parent, view.path) == (
+            "k9",
+            "Kid k9",
+            2,
+            1,
+            "z",
+            ("Top", "Kid k9"),
+        )
+
+    def test_a_page_size_that_divides_the_count_ends_without_a_cursor(
+        self, storage: Storage
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(_cid("p"), "Parent", parent=None, at=T0)
+            for i in range(6):
+                tree.add(_cid(f"c{i}"), f"Child {i}", parent=_cid("p"), at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+        first = storage.categories.children(_cid("p"), PageRequest(limit=3))
+        assert [v.id for v in first.items] == ["c0", "c1", "c2"]
+        assert first.next_cursor is not None
+        second = storage.categories.children(
+            _cid("p"), PageRequest(limit=3, after=first.next_cursor)
+        )
+        assert [v.id for v in second.items] == ["c3", "c4", "c5"]
+        assert second.next_cursor is None
+        whole = storage.categories.children(_cid("p"), PageRequest(limit=6))
+        assert len(whole.items) == 6
+        assert whole.next_cursor is None
+        top = storage.categories.children(None, PageRequest(limit=1))
+        assert [v.id for v in top.items] == ["p"]
+        assert top.next_cursor is None
+        assert (top.items[0].parent, top.items[0].depth, top.items[0].child_count) == (None, 0, 6)
 
 
 def _message(id: str, later: int = 0) -> OutboxMessage:
