@@ -13,6 +13,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
 
 from commerce_adapters.sqlalchemy import tables as t
+from commerce_adapters.sqlalchemy.customers import SqlCustomerStore
+from commerce_adapters.sqlalchemy.customers_queries import SqlCustomerQueries
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translate, translating
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Timer, TimerStatus
@@ -375,6 +377,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self)
         self.idempotency = SqlIdempotencyStore(self)
         self.timers = SqlTimerStore(self)
+        self.customers = SqlCustomerStore(self)
 
     @property
     def connection(self) -> Connection:
@@ -544,6 +547,10 @@ class SqlStorage:
     @property
     def categories(self) -> SqlCategoryQueries:
         return SqlCategoryQueries(self)
+
+    @property
+    def customers(self) -> SqlCustomerQueries:
+        return SqlCustomerQueries(self)
 
     def close(self) -> None:
         self.engine.dispose()
