@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from attrs import field, frozen
@@ -27,6 +27,7 @@ from commerce_core.customers.use_cases._common import (
     positive_money,
     text,
 )
+from commerce_core.kernel.clock import ensure_utc
 from commerce_core.kernel.errors import ConcurrencyConflict, InputError
 from commerce_core.kernel.messages import Command
 from commerce_core.kernel.money import Money
@@ -48,6 +49,11 @@ def _money_at_least_zero(path: str) -> Any:
             raise InputError.for_field(path, "must be an amount of at least zero")
 
     return validate
+
+
+def _aware(_: object, __: object, value: Any) -> None:
+    if value is not None:
+        ensure_utc(value, "until")
 
 
 def _date(_: object, __: object, value: Any) -> None:
@@ -118,11 +124,14 @@ class ReversePointsForRefund(Command[None]):
 
 @frozen(kw_only=True)
 class ExpirePoints(Command[int]):
-    """Expire a customer's lots that are due (run by the durable timers); returns the
-    points expired."""
+    """Expire a customer's lots that are due (run by the durable timers, one timer per
+    customer and expiry time); returns the points expired."""
 
     type_name = "customers.expire_points"
     customer: CustomerId = field(validator=text("customer"))
+    #: Expire the lots that expire by this time (None: by now). The timer sets it to the
+    #: lots' expiry, so a worker whose clock lags a little still expires them.
+    until: datetime | None = field(default=None, validator=_aware)
 
 
 @frozen(kw_only=True)
@@ -282,14 +291,14 @@ def reverse_points_for_refund(cmd: ReversePointsForRefund, ctx: CustomersContext
 
 
 def expire_points(cmd: ExpirePoints, ctx: CustomersContext) -> int:
-    return _expire_due(ctx, cmd.customer)
+    return _expire_due(ctx, cmd.customer, cmd.until)
 
 
-def _expire_due(ctx: CustomersContext, customer: CustomerId) -> int:
+def _expire_due(ctx: CustomersContext, customer: CustomerId, until: datetime | None = None) -> int:
     store = ctx.uow.customers
     program = store.program.get()
     total = 0
-    for lot in store.points.due_lots(customer, ctx.now()):
+    for lot in store.points.due_lots(customer, until or ctx.now()):
         post_points(
             ctx,
             program,
@@ -357,7 +366,7 @@ def post_points(
         )
         ledger.add_lot(lot)
         ctx.schedule(
-            ExpirePoints(customer=customer),
+            ExpirePoints(customer=customer, until=lot.expires_at),
             due_at=lot.expires_at,
             key=expiry_key(customer, lot),
             actor=EXPIRY_ACTOR,
