@@ -85,9 +85,14 @@ def compile_rule(rule: SegmentRule, at: datetime, program: CustomerProgram) -> s
     windows = {d: _window(d, at, f"w{d}") for d in rule.windows()}
     rfm = _window(program.rfm.window_days, at, "rfm") if fields & _RFM else None
 
-    source: Any = t.customers.join(t.memberships, m.customer_id == c.id)
-    source = source.join(t.points_accounts, p.customer_id == c.id)
-    source = source.outerjoin(t.activity, a.customer_id == c.id)
+    # Join only what the rule looks at: each join costs on 100,000 customers.
+    source: Any = t.customers
+    if fields & {SegmentField.TIER, SegmentField.GROWTH}:
+        source = source.join(t.memberships, m.customer_id == c.id)
+    if SegmentField.POINTS in fields:
+        source = source.join(t.points_accounts, p.customer_id == c.id)
+    if fields & {SegmentField.INACTIVE_DAYS, *_RFM}:
+        source = source.outerjoin(t.activity, a.customer_id == c.id)
     for w in windows.values():
         source = source.outerjoin(w, w.c.customer_id == c.id)
     if rfm is not None:
