@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from commerce_cli.customers import customers_app
 from commerce_cli.db import db_app
 from commerce_cli.demo import run_demo
 from commerce_cli.render import (
@@ -255,6 +256,7 @@ def categories_delete(
 
 # -- operations ------------------------------------------------------------------------
 app.add_typer(db_app, name="db")
+app.add_typer(customers_app, name="customers")
 app.command()(worker)
 
 
