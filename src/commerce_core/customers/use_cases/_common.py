@@ -16,6 +16,7 @@ from commerce_core.customers.ledgers import (
     WalletEntry,
     WalletEntryKind,
 )
+from commerce_core.customers.ports import CustomersContext
 from commerce_core.kernel.actors import Actor
 from commerce_core.kernel.errors import InputError
 from commerce_core.kernel.money import Money
@@ -85,7 +86,7 @@ def expiry_key(customer: CustomerId, lot: PointsLot) -> str:
 
 
 def post_wallet(
-    ctx: Any,
+    ctx: CustomersContext,
     customer: CustomerId,
     *,
     kind: WalletEntryKind,
@@ -101,7 +102,7 @@ def post_wallet(
     if existing is not None:
         if existing.kind is not kind or existing.amount != amount:
             raise LedgerReferenceConflict(customer, reference)
-        return existing  # type: ignore[no-any-return]
+        return existing
     balance = wallets.change(customer, amount)
     if balance is None:
         raise InsufficientWalletBalance(customer, str(-amount), str(wallets.balance(customer)))

@@ -327,7 +327,7 @@ def adjust_points(cmd: AdjustPoints, ctx: CustomersContext) -> PointsEntry:
 
 
 def post_points(
-    ctx: Any,
+    ctx: CustomersContext,
     program: CustomerProgram,
     customer: CustomerId,
     *,
@@ -349,7 +349,7 @@ def post_points(
     if existing is not None:
         if existing.kind is not kind or existing.points != points:
             raise LedgerReferenceConflict(customer, reference)
-        return existing  # type: ignore[no-any-return]
+        return existing
     at = ctx.now()
     balance = ledger.change(customer, points)
     if balance is None:
