@@ -13,8 +13,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
 
 from commerce_adapters.sqlalchemy import tables as t
-from commerce_adapters.sqlalchemy.customers import SqlCustomerStore
-from commerce_adapters.sqlalchemy.customers_queries import SqlCustomerQueries
+from commerce_adapters.sqlalchemy.customers import SqlCustomerQueries, SqlCustomerStore
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translate, translating
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Timer, TimerStatus

@@ -8,19 +8,18 @@ from typing import Any, Final
 
 from commerce_core.customers.ports import CustomersContext
 from commerce_core.customers.use_cases.behavior import IngestBehavior, ingest_behavior
+from commerce_core.customers.use_cases.expiry import ExpirePoints, expire_points
 from commerce_core.customers.use_cases.membership import ReviewTier, review_tier
 from commerce_core.customers.use_cases.points import (
     AdjustPoints,
     AwardOrderPoints,
     AwardReviewPoints,
-    ExpirePoints,
     RedeemPoints,
     ReversePointsForRefund,
     SignIn,
     adjust_points,
     award_order_points,
     award_review_points,
-    expire_points,
     redeem_points,
     reverse_points_for_refund,
     sign_in,

@@ -9,18 +9,14 @@ copy, which the commit check keeps consistent.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from attrs import define, evolve, field
+from attrs import evolve
 
 from commerce_core.customers.behavior import (
     BehaviorEvent,
-    BehaviorKind,
-    BehaviorProfile,
-    Purchase,
-    rfm_score,
 )
 from commerce_core.customers.errors import (
     CustomerNotFound,
@@ -33,71 +29,20 @@ from commerce_core.customers.ledgers import (
     PointsLot,
     WalletEntry,
     Withdrawal,
-    oldest_first,
 )
 from commerce_core.customers.model import Customer
-from commerce_core.customers.ports import (
-    CustomerDetail,
-    CustomerSummary,
-    PointsRedemptionTerms,
-    PointsStatement,
-    SegmentView,
-    WalletStatement,
-)
 from commerce_core.customers.program import CustomerProgram
-from commerce_core.customers.segments import CustomerFacts, Segment, SegmentRule
-from commerce_core.customers.tiers import Membership, TierView
-from commerce_core.kernel.errors import ConcurrencyConflict, InputError
+from commerce_core.customers.segments import Segment, SegmentRule
+from commerce_core.customers.tiers import Membership
+from commerce_core.kernel.errors import ConcurrencyConflict
 from commerce_core.kernel.messages import DomainEvent
 from commerce_core.kernel.money import Money
-from commerce_core.kernel.pagination import Page, PageRequest, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
-    from commerce_adapters.memory.storage import MemoryStorage, MemoryUnitOfWork
+    from commerce_adapters.memory.storage import MemoryUnitOfWork
+from commerce_adapters.memory.customers.state import STATE, CustomersState, matching
 
-__all__ = ["CustomersState", "MemoryCustomerQueries", "MemoryCustomerStore"]
-
-STATE = "customers"
-
-
-@define
-class CustomersState:
-    """Everything the customers context has committed (or a unit of work has staged)."""
-
-    version: int = 0
-    program: CustomerProgram | None = None
-    customers: dict[CustomerId, Customer] = field(factory=dict)
-    wallets: dict[CustomerId, Money] = field(factory=dict)
-    wallet_entries: dict[CustomerId, list[WalletEntry]] = field(factory=dict)
-    withdrawals: dict[WithdrawalId, Withdrawal] = field(factory=dict)
-    points: dict[CustomerId, int] = field(factory=dict)
-    lots: dict[str, PointsLot] = field(factory=dict)
-    points_entries: dict[CustomerId, list[PointsEntry]] = field(factory=dict)
-    memberships: dict[CustomerId, Membership] = field(factory=dict)
-    behavior: dict[str, BehaviorEvent] = field(factory=dict)
-    active: dict[CustomerId, tuple[datetime | None, datetime | None]] = field(factory=dict)
-    favorites: dict[tuple[CustomerId, str], tuple[bool, datetime]] = field(factory=dict)
-    segments: dict[SegmentId, Segment] = field(factory=dict)
-
-    def clone(self) -> CustomersState:
-        """A copy whose containers can change without touching this one (values are either
-        frozen or copied again on the way out)."""
-        return CustomersState(
-            version=self.version,
-            program=self.program,
-            customers=dict(self.customers),
-            wallets=dict(self.wallets),
-            wallet_entries={k: list(v) for k, v in self.wallet_entries.items()},
-            withdrawals=dict(self.withdrawals),
-            points=dict(self.points),
-            lots=dict(self.lots),
-            points_entries={k: list(v) for k, v in self.points_entries.items()},
-            memberships=dict(self.memberships),
-            behavior=dict(self.behavior),
-            active=dict(self.active),
-            favorites=dict(self.favorites),
-            segments=dict(self.segments),
-        )
+__all__ = ["MemoryCustomerStore"]
 
 
 class _EventBox:
@@ -387,202 +332,3 @@ class _Program(_Part):
 
 
 # -- reads over a state --------------------------------------------------------------------
-def _payments(state: CustomersState, customer: CustomerId) -> list[BehaviorEvent]:
-    return [
-        e for e in state.behavior.values() if e.customer == customer and e.kind is BehaviorKind.PAID
-    ]
-
-
-def facts(
-    state: CustomersState, customer: CustomerId, at: datetime, program: CustomerProgram
-) -> CustomerFacts:
-    """What segment rules see of one customer."""
-    c = state.customers[customer]
-    paid = _payments(state, customer)
-    window = at - timedelta(days=program.rfm.window_days)
-    in_window = [e for e in paid if window <= e.at <= at]
-    spent = Money.sum((e.amount for e in in_window if e.amount is not None), program.currency)
-    active, last_paid = state.active.get(customer, (None, None))
-    return CustomerFacts(
-        customer=customer,
-        at=at,
-        status=c.status.value,
-        tags=c.tags,
-        tier=state.memberships[customer].tier,
-        gender=c.profile.gender.value,
-        channel=c.profile.channel,
-        growth=state.memberships[customer].growth,
-        points=state.points.get(customer, 0),
-        registered_at=c.registered_at,
-        last_active=active,
-        payments=tuple((e.at, e.amount.minor if e.amount else 0) for e in paid),
-        rfm=rfm_score(
-            program.rfm,
-            last_paid=last_paid if last_paid is not None and last_paid <= at else None,
-            payments=len(in_window),
-            spent=spent,
-            at=at,
-        ),
-    )
-
-
-def matching(
-    state: CustomersState, rule: SegmentRule, at: datetime, program: CustomerProgram
-) -> Iterable[CustomerId]:
-    """The customers of ``state`` matching ``rule`` at ``at``."""
-    return (c for c in state.customers if rule.matches(facts(state, c, at, program)))
-
-
-class MemoryCustomerQueries:
-    """Customer reads over the committed state."""
-
-    def __init__(self, storage: MemoryStorage) -> None:
-        self._storage = storage
-
-    def _state(self) -> CustomersState:
-        with self._storage.lock:
-            return self._storage.context_state(STATE, CustomersState).clone()
-
-    def _customer(self, state: CustomersState, id: CustomerId) -> Customer:
-        found = state.customers.get(id)
-        if found is None:
-            raise CustomerNotFound(id)
-        return found
-
-    def program(self) -> CustomerProgram:
-        return self._state().program or CustomerProgram()
-
-    def list(
-        self, page: PageRequest, *, status: str | None = None, tag: str | None = None
-    ) -> Page[CustomerSummary]:
-        state = self._state()
-        rows = sorted(state.customers.values(), key=lambda c: c.id)
-        if status is not None:
-            rows = [c for c in rows if c.status.value == status]
-        if tag is not None:
-            rows = [c for c in rows if tag in c.tags]
-        if page.after is not None:
-            (last,) = decode_cursor(page.after, arity=1)
-            if not isinstance(last, str):
-                raise InputError.for_field("after", "not a cursor of a customer listing")
-            rows = [c for c in rows if c.id > last]
-        items = tuple(
-            CustomerSummary(
-                id=c.id,
-                name=c.profile.name,
-                status=c.status.value,
-                tier=state.memberships[c.id].tier,
-                registered_at=c.registered_at,
-            )
-            for c in rows[: page.limit]
-        )
-        more = len(rows) > page.limit
-        return Page(items, encode_cursor([items[-1].id]) if more else None)
-
-    def get(self, customer: CustomerId) -> CustomerDetail:
-        state = self._state()
-        c = self._customer(state, customer)
-        program = state.program or CustomerProgram()
-        return CustomerDetail(
-            id=c.id,
-            profile=c.profile,
-            status=c.status.value,
-            tags=tuple(sorted(c.tags)),
-            addresses=c.addresses,
-            default_address=c.default_address,
-            registered_at=c.registered_at,
-            tier=state.memberships[c.id].view(program),
-            wallet=state.wallets[c.id],
-            points=state.points[c.id],
-            segments=tuple(sorted(s.id for s in state.segments.values() if c.id in s.members)),
-        )
-
-    def wallet(self, customer: CustomerId) -> WalletStatement:
-        state = self._state()
-        self._customer(state, customer)
-        entries = sorted(state.wallet_entries[customer], key=lambda e: (e.at, e.id))
-        return WalletStatement(customer, state.wallets[customer], tuple(entries))
-
-    def points(self, customer: CustomerId) -> PointsStatement:
-        state = self._state()
-        self._customer(state, customer)
-        lots = oldest_first(
-            lot for lot in state.lots.values() if lot.customer == customer and lot.remaining
-        )
-        entries = sorted(state.points_entries[customer], key=lambda e: (e.at, e.id))
-        return PointsStatement(customer, state.points[customer], tuple(lots), tuple(entries))
-
-    def points_balance(self, customer: CustomerId) -> int:
-        state = self._state()
-        self._customer(state, customer)
-        return state.points[customer]
-
-    def redemption_terms(self) -> PointsRedemptionTerms:
-        program = self.program()
-        return PointsRedemptionTerms(
-            program.points_per_yuan_redeemed, program.max_points_share_percent
-        )
-
-    def tier(self, customer: CustomerId) -> TierView:
-        state = self._state()
-        self._customer(state, customer)
-        return state.memberships[customer].view(state.program or CustomerProgram())
-
-    def behavior(self, customer: CustomerId, at: datetime) -> BehaviorProfile:
-        state = self._state()
-        self._customer(state, customer)
-        program = state.program or CustomerProgram()
-        mine = sorted(
-            (e for e in state.behavior.values() if e.customer == customer),
-            key=lambda e: (e.at, e.id),
-            reverse=True,
-        )
-        viewed: list[str] = []
-        for e in mine:
-            if e.kind is BehaviorKind.VIEWED and e.product and e.product not in viewed:
-                viewed.append(e.product)
-        favorites = sorted(
-            ((at_, p) for (c, p), (on, at_) in state.favorites.items() if c == customer and on),
-            reverse=True,
-        )
-        purchases = tuple(
-            Purchase(e.order, e.amount, e.at)
-            for e in mine
-            if e.kind is BehaviorKind.PAID and e.order is not None and e.amount is not None
-        )
-        counts: dict[str, int] = {}
-        for e in mine:
-            if e.category is not None:
-                counts[e.category] = counts.get(e.category, 0) + 1
-        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
-        return BehaviorProfile(
-            customer=customer,
-            favorites=tuple(p for _, p in favorites),
-            recently_viewed=tuple(viewed[: program.recently_viewed]),
-            purchases=purchases,
-            top_categories=tuple(top),
-            last_active=state.active.get(customer, (None, None))[0],
-            rfm=facts(state, customer, at, program).rfm,
-        )
-
-    def segments(self) -> tuple[SegmentView, ...]:
-        state = self._state()
-        return tuple(
-            SegmentView(s.id, s.name, s.kind.value, s.rule, len(s.members))
-            for s in sorted(state.segments.values(), key=lambda s: s.id)
-        )
-
-    def segment_members(self, segment: SegmentId) -> tuple[CustomerId, ...]:
-        found = self._state().segments.get(segment)
-        if found is None:
-            raise SegmentNotFound(segment)
-        return tuple(sorted(found.members))
-
-    def evaluate(self, rule: SegmentRule, at: datetime) -> tuple[CustomerId, ...]:
-        state = self._state()
-        return tuple(sorted(matching(state, rule, at, state.program or CustomerProgram())))
-
-    def segments_of(self, customer: CustomerId) -> tuple[SegmentId, ...]:
-        state = self._state()
-        self._customer(state, customer)
-        return tuple(sorted(s.id for s in state.segments.values() if customer in s.members))

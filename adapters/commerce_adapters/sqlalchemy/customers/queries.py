@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from commerce_adapters.sqlalchemy import customers_tables as t
-from commerce_adapters.sqlalchemy.customers import (
+from commerce_adapters.sqlalchemy.customers import tables as t
+from commerce_adapters.sqlalchemy.customers.mapping import (
     PROGRAM_ID,
     customer_from_row,
     lot_from_row,
@@ -21,7 +21,7 @@ from commerce_adapters.sqlalchemy.customers import (
     segment_from_row,
     wallet_entry_from_row,
 )
-from commerce_adapters.sqlalchemy.customers_segments import compile_rule
+from commerce_adapters.sqlalchemy.customers.segments import compile_rule
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translating
 from commerce_adapters.sqlalchemy.types import money_from_row

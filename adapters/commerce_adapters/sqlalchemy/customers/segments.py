@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from commerce_adapters.sqlalchemy import customers_tables as t
+from commerce_adapters.sqlalchemy.customers import tables as t
 from commerce_core.customers.behavior import BehaviorKind
 from commerce_core.customers.program import CustomerProgram
 from commerce_core.customers.segments import Condition, Op, SegmentField, SegmentRule
