@@ -131,14 +131,23 @@ PACKAGE_DIRS = {
 #: The tests that exercise each file; a mutant only runs the tests that reach its function,
 #: and a narrow selection also keeps the one-off statistics run short.
 MUTATION_TESTS = {
-    "src/commerce_core/kernel/": ["tests/unit/kernel"],
-    "src/commerce_core/catalog/model.py": ["tests/unit/catalog", "tests/use_cases"],
-    "src/commerce_core/app/bus.py": ["tests/use_cases"],
+    "src/commerce_core/kernel/": ["tests/unit/kernel", "tests/regressions/test_kernel_defects.py"],
+    "src/commerce_core/serialization.py": [
+        "tests/unit/kernel",
+        "tests/regressions/test_kernel_defects.py",
+    ],
+    "src/commerce_core/catalog/model.py": [
+        "tests/unit/catalog",
+        "tests/use_cases",
+        "tests/regressions",
+    ],
+    "src/commerce_core/app/": ["tests/use_cases", "tests/regressions"],
     "adapters/commerce_adapters/": [
         "tests/contract",
         "tests/adapters",
         "tests/use_cases",
         "tests/sql",
+        "tests/regressions",
     ],
 }
 MUTATION_STAGE = ROOT / ".mutation"

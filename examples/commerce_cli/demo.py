@@ -6,10 +6,12 @@ as on the SQLite file the command line gives it.
 
 from __future__ import annotations
 
+import attrs
 from attrs import frozen
 from rich.console import Console
 from rich.text import Text
 
+from commerce_cli.customers_demo import CustomersDemoResult, run_customers_demo
 from commerce_cli.render import category_tree
 from commerce_cli.stock import stock_demo
 from commerce_core import Actor, Commerce, CommerceError
@@ -58,6 +60,7 @@ class DemoResult:
     refusals: tuple[str, ...]
     category_count: int
     depth: int
+    customers: CustomersDemoResult | None = None
 
 
 def _step(console: Console, title: str, detail: str = "") -> None:
@@ -139,4 +142,6 @@ def run_demo(commerce: Commerce, console: Console, *, actor: Actor) -> DemoResul
             style="green",
         )
     )
-    return result
+    console.print()
+    members = run_customers_demo(commerce, console, actor=actor)
+    return attrs.evolve(result, customers=members)

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from commerce_cli.customers import customers_app
 from commerce_cli.db import db_app
 from commerce_cli.demo import run_demo
 from commerce_cli.render import (
@@ -285,6 +286,7 @@ def categories_delete(
 app.add_typer(db_app, name="db")
 app.add_typer(timers_app, name="timers")
 app.add_typer(stock_app, name="stock")
+app.add_typer(customers_app, name="customers")
 app.command()(worker)
 
 

@@ -26,6 +26,7 @@ PUBLIC_MODULES = (
     "commerce_adapters.sqlalchemy",
     "commerce_core.inventory",
     "commerce_core.testing.inventory",
+    "commerce_core.testing.customer_contracts",
     "commerce_adapters.files",
 )
 

@@ -664,3 +664,38 @@ def test_the_demo_hint_is_a_command_that_works_as_printed(
 
     out = invoke(runner, "demo", env={"COMMERCE_PROG": "python3 noxfile.py -s commerce --"})
     assert "Next: python3 noxfile.py -s commerce -- categories tree --db " in out
+
+
+# -- customers ---------------------------------------------------------------------------
+def test_customers_commands_read_what_the_demo_made(runner: CliRunner, db: str) -> None:
+    invoke(runner, "demo", "--db", db)
+    listed = cli_json(runner, "customers", "list", "--db", db)
+    assert isinstance(listed, dict)
+    ids = [c["id"] for c in listed["items"]]
+    assert len(ids) == 3
+    shown = cli_json(runner, "customers", "show", ids[0], "--db", db)
+    assert isinstance(shown, dict)
+    assert shown["wallet"] == {"amount": "470.00", "currency": "CNY"}
+    out = invoke(runner, "customers", "points", ids[0], "--db", db)
+    assert "Open lots, spent oldest first" in out
+    wallet = cli_json(runner, "customers", "wallet", ids[0], "--db", db)
+    assert isinstance(wallet, dict)
+    assert [e["kind"] for e in wallet["entries"]][:3] == ["top_up", "top_up_bonus", "payment"]
+    segments = cli_json(runner, "customers", "segments", "--db", db)
+    assert isinstance(segments, list)
+    assert len(segments) == 3
+    assert "VIP" in invoke(runner, "customers", "segments", "--db", db)
+    out = invoke(runner, "customers", "show", "nobody", "--db", db, code=1)
+    assert "customer_not_found" in out
+
+
+def test_the_demo_members_earn_redeem_move_up_and_fall_into_segments() -> None:
+    output = io.StringIO()
+    with Commerce.from_url("memory://") as shop:
+        result = run_demo(shop, Console(file=output, width=120), actor=ADMIN)
+    members = result.customers
+    assert members is not None
+    assert list(members.tiers.values()) == ["gold", "silver", "regular"]
+    assert members.refusals == ("insufficient_wallet_balance",)
+    assert all(members.segments.values())
+    assert "会员 Members" in output.getvalue()

@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from attrs import define, evolve, field
 
+from commerce_adapters.memory.customers import MemoryCustomerQueries, MemoryCustomerStore
 from commerce_adapters.memory.inventory import MemoryInventory, MemoryInventoryQueries
 from commerce_core.app.ports import (
     IdempotencyRecord,
@@ -125,6 +126,10 @@ class MemoryStorage:
     @property
     def inventory(self) -> MemoryInventoryQueries:
         return MemoryInventoryQueries(self)
+
+    @property
+    def customers(self) -> MemoryCustomerQueries:
+        return MemoryCustomerQueries(self)
 
     def close(self) -> None:
         self._closed = True
@@ -332,6 +337,7 @@ class MemoryUnitOfWork:
         self.timers = MemoryTimerStore(self)
         self.inventory = MemoryInventory(self)
         self.join(self.inventory)
+        self.customers = MemoryCustomerStore(self)
 
     @property
     def storage(self) -> MemoryStorage:

@@ -13,6 +13,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
 
 from commerce_adapters.sqlalchemy import tables as t
+from commerce_adapters.sqlalchemy.customers import SqlCustomerQueries, SqlCustomerStore
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translate, translating
 from commerce_adapters.sqlalchemy.inventory import SqlInventory, SqlInventoryQueries
@@ -378,6 +379,7 @@ class SqlUnitOfWork:
         self.idempotency = SqlIdempotencyStore(self)
         self.timers = SqlTimerStore(self)
         self.inventory = SqlInventory(self)
+        self.customers = SqlCustomerStore(self)
 
     @property
     def connection(self) -> Connection:
@@ -551,6 +553,10 @@ class SqlStorage:
     @property
     def inventory(self) -> SqlInventoryQueries:
         return SqlInventoryQueries(self)
+
+    @property
+    def customers(self) -> SqlCustomerQueries:
+        return SqlCustomerQueries(self)
 
     def close(self) -> None:
         self.engine.dispose()

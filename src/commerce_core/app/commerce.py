@@ -16,6 +16,8 @@ from commerce_core.app.ports import Storage, Timer, UnitOfWork
 from commerce_core.app.system import SystemClock, TimeOrderedIds
 from commerce_core.catalog.ports import CategoryQueries
 from commerce_core.catalog.use_cases import HANDLERS as CATALOG_HANDLERS
+from commerce_core.customers.ports import CustomerQueries
+from commerce_core.customers.use_cases import HANDLERS as CUSTOMERS_HANDLERS
 from commerce_core.inventory.ports import InventoryQueries
 from commerce_core.inventory.use_cases import HANDLERS as INVENTORY_HANDLERS
 from commerce_core.kernel.actors import Actor
@@ -43,7 +45,11 @@ R = TypeVar("R")
 DEFAULT_URL = "sqlite:///commerce.db"
 
 #: Every handler the library ships, by command type.
-BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {**CATALOG_HANDLERS, **INVENTORY_HANDLERS}
+BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {
+    **CATALOG_HANDLERS,
+    **INVENTORY_HANDLERS,
+    **CUSTOMERS_HANDLERS,
+}
 
 #: Timer attempts that fail unexpectedly before the timer is given up on.
 MAX_TIMER_ATTEMPTS = 5
@@ -182,6 +188,11 @@ class Commerce:
     def inventory(self) -> InventoryQueries:
         """Reads of the inventory: stock, low stock, movements, reconciliation, value."""
         return self.storage.inventory
+
+    @property
+    def customers(self) -> CustomerQueries:
+        """Reads of customers: profiles, wallet and points statements, tiers, segments."""
+        return self.storage.customers
 
     # -- timers ------------------------------------------------------------------------
     def _write(self, work: Callable[[UnitOfWork], R]) -> R:

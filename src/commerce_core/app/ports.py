@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from attrs import field, frozen
 
 from commerce_core.catalog.ports import CatalogUnitOfWork, CategoryQueries
+from commerce_core.customers.ports import CustomerQueries, CustomersUnitOfWork
 from commerce_core.inventory.ports import InventoryQueries, InventoryUnitOfWork
 from commerce_core.kernel.actors import Actor
 from commerce_core.kernel.messages import DomainEvent
@@ -165,7 +166,7 @@ class TimerStore(Protocol):
         ...
 
 
-class UnitOfWork(CatalogUnitOfWork, InventoryUnitOfWork, Protocol):
+class UnitOfWork(CatalogUnitOfWork, InventoryUnitOfWork, CustomersUnitOfWork, Protocol):
     """One transaction over every repository and store.
 
     Leaving the ``with`` block without :meth:`commit` rolls everything back.
@@ -208,5 +209,8 @@ class Storage(Protocol):
 
     @property
     def inventory(self) -> InventoryQueries: ...
+
+    @property
+    def customers(self) -> CustomerQueries: ...
 
     def close(self) -> None: ...
