@@ -15,6 +15,9 @@ from commerce_core.app.bus import TIMER_KEY_MAX, Authorizer, Handler, MessageBus
 from commerce_core.app.ports import Storage, Timer, UnitOfWork
 from commerce_core.app.system import SystemClock, TimeOrderedIds
 from commerce_core.catalog.ports import CategoryQueries
+from commerce_core.catalog.product_ports import ProductQueries
+from commerce_core.catalog.product_use_cases import HANDLERS as PRODUCT_HANDLERS
+from commerce_core.catalog.review_use_cases import HANDLERS as REVIEW_HANDLERS
 from commerce_core.catalog.use_cases import HANDLERS as CATALOG_HANDLERS
 from commerce_core.kernel.actors import Actor
 from commerce_core.kernel.clock import Clock, ensure_utc
@@ -32,7 +35,7 @@ from commerce_core.kernel.ids import IdGenerator
 from commerce_core.kernel.messages import Command, DomainEvent
 from commerce_core.kernel.validation import check_text
 
-__all__ = ["DEFAULT_URL", "Commerce", "RunReport"]
+__all__ = ["DEFAULT_URL", "CatalogReads", "Commerce", "RunReport"]
 
 log = logging.getLogger("commerce_core.timers")
 
@@ -41,7 +44,11 @@ R = TypeVar("R")
 DEFAULT_URL = "sqlite:///commerce.db"
 
 #: Every handler the library ships, by command type.
-BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {**CATALOG_HANDLERS}
+BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {
+    **CATALOG_HANDLERS,
+    **PRODUCT_HANDLERS,
+    **REVIEW_HANDLERS,
+}
 
 #: Timer attempts that fail unexpectedly before the timer is given up on.
 MAX_TIMER_ATTEMPTS = 5
@@ -52,6 +59,14 @@ TIMER_LEASE = timedelta(minutes=5)
 
 #: Claims tried again at once when two workers collide on the same timer (memory backend).
 _CLAIM_ATTEMPTS = 20
+
+
+@frozen
+class CatalogReads:
+    """The catalog's read namespace; every query runs in a read-only transaction."""
+
+    categories: CategoryQueries
+    products: ProductQueries
 
 
 @frozen
@@ -173,6 +188,11 @@ class Commerce:
     def categories(self) -> CategoryQueries:
         """Reads of the category tree."""
         return self.storage.categories
+
+    @property
+    def catalog(self) -> CatalogReads:
+        """Reads of the catalog: ``shop.catalog.products.search(...)``, ``.categories``."""
+        return CatalogReads(self.storage.categories, self.storage.products)
 
     # -- timers ------------------------------------------------------------------------
     def _write(self, work: Callable[[UnitOfWork], R]) -> R:

@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from attrs import field, frozen
 
 from commerce_core.catalog.ports import CatalogUnitOfWork, CategoryQueries
+from commerce_core.catalog.product_ports import ProductQueries
 from commerce_core.kernel.actors import Actor
 from commerce_core.kernel.messages import DomainEvent
 
@@ -204,5 +205,8 @@ class Storage(Protocol):
 
     @property
     def categories(self) -> CategoryQueries: ...
+
+    @property
+    def products(self) -> ProductQueries: ...
 
     def close(self) -> None: ...
