@@ -10,6 +10,8 @@ from typing import Any, Protocol, Self, TypeVar
 
 from attrs import define, evolve, field
 
+from commerce_adapters.memory.catalog import catalog_repositories
+from commerce_adapters.memory.catalog_queries import MemoryProductQueries
 from commerce_core.app.ports import (
     IdempotencyRecord,
     OutboxMessage,
@@ -120,6 +122,10 @@ class MemoryStorage:
     @property
     def categories(self) -> MemoryCategoryQueries:
         return MemoryCategoryQueries(self)
+
+    @property
+    def products(self) -> MemoryProductQueries:
+        return MemoryProductQueries(self)
 
     def close(self) -> None:
         self._closed = True
@@ -325,6 +331,7 @@ class MemoryUnitOfWork:
         self.outbox = MemoryOutbox(self)
         self.idempotency = MemoryIdempotencyStore(self)
         self.timers = MemoryTimerStore(self)
+        self.products, self.brands, self.tags, self.reviews = catalog_repositories(self)
 
     @property
     def storage(self) -> MemoryStorage:

@@ -13,6 +13,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
 
 from commerce_adapters.sqlalchemy import tables as t
+from commerce_adapters.sqlalchemy.catalog import catalog_repositories
+from commerce_adapters.sqlalchemy.catalog_queries import SqlProductQueries
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translate, translating
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Timer, TimerStatus
@@ -375,6 +377,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self)
         self.idempotency = SqlIdempotencyStore(self)
         self.timers = SqlTimerStore(self)
+        self.products, self.brands, self.tags, self.reviews = catalog_repositories(self)
 
     @property
     def connection(self) -> Connection:
@@ -544,6 +547,10 @@ class SqlStorage:
     @property
     def categories(self) -> SqlCategoryQueries:
         return SqlCategoryQueries(self)
+
+    @property
+    def products(self) -> SqlProductQueries:
+        return SqlProductQueries(self)
 
     def close(self) -> None:
         self.engine.dispose()
