@@ -308,6 +308,18 @@ class MemoryProductRepository(_Repo):
         ids |= {i for i, p in part.products.items() if tag in p.tags}
         return sorted(ids)
 
+    def sku_owners(self, codes: Sequence[str]) -> dict[str, ProductId]:
+        part = self._part
+        with part.lock:
+            found = {c: part._sku_owner(c) for c in codes}
+        return {c: owner for c, owner in found.items() if owner is not None}
+
+    def barcode_owners(self, barcodes: Sequence[str]) -> dict[str, ProductId]:
+        part = self._part
+        with part.lock:
+            found = {b: part._barcode_owner(b) for b in barcodes}
+        return {b: owner[0] for b, owner in found.items() if owner is not None}
+
     def known_categories(self, ids: Sequence[CategoryId]) -> set[CategoryId]:
         queries = self._part.uow.storage.categories
         found: set[CategoryId] = set()

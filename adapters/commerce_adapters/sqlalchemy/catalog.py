@@ -174,6 +174,21 @@ class SqlProductRepository(_Part):
         rows = self._run(sa.select(c.product_id).where(c.tag_id == tag).order_by(c.product_id))
         return [ProductId(r) for r in rows.scalars()]
 
+    def sku_owners(self, codes: Sequence[str]) -> dict[str, ProductId]:
+        return self._owners(ct.skus.c.code, codes)
+
+    def barcode_owners(self, barcodes: Sequence[str]) -> dict[str, ProductId]:
+        return self._owners(ct.skus.c.barcode, barcodes)
+
+    def _owners(self, column: sa.Column[Any], keys: Sequence[str]) -> dict[str, ProductId]:
+        out: dict[str, ProductId] = {}
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            rows = self._run(
+                sa.select(column.label("key"), ct.skus.c.product_id).where(column.in_(chunk))
+            ).mappings()
+            out.update({str(r["key"]): ProductId(r["product_id"]) for r in rows})
+        return out
+
     def known_categories(self, ids: Sequence[CategoryId]) -> set[CategoryId]:
         c = t.categories.c
         rows = self._run(sa.select(c.id).where(c.id.in_(list(ids))))

@@ -14,6 +14,7 @@ from commerce_core import serialization
 from commerce_core.app.bus import TIMER_KEY_MAX, Authorizer, Handler, MessageBus, Subscriber
 from commerce_core.app.ports import Storage, Timer, UnitOfWork
 from commerce_core.app.system import SystemClock, TimeOrderedIds
+from commerce_core.catalog.import_use_cases import HANDLERS as IMPORT_HANDLERS
 from commerce_core.catalog.ports import CategoryQueries
 from commerce_core.catalog.product_ports import ProductQueries
 from commerce_core.catalog.product_use_cases import HANDLERS as PRODUCT_HANDLERS
@@ -48,6 +49,7 @@ BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {
     **CATALOG_HANDLERS,
     **PRODUCT_HANDLERS,
     **REVIEW_HANDLERS,
+    **IMPORT_HANDLERS,
 }
 
 #: Timer attempts that fail unexpectedly before the timer is given up on.

@@ -18,6 +18,12 @@ from commerce_core.catalog.events import (
     CategoryRenamed,
 )
 from commerce_core.catalog.ids import BrandId, CategoryId, ProductId, ReviewId, SkuId, TagId
+from commerce_core.catalog.import_use_cases import (
+    ImportFormat,
+    ImportProducts,
+    ImportReport,
+    export_products,
+)
 from commerce_core.catalog.media import Attribute, AttributeKind, MediaKind, MediaRef
 from commerce_core.catalog.model import (
     CATEGORY_MAX_DEPTH,
@@ -43,6 +49,7 @@ from commerce_core.catalog.product_errors import (
     DuplicateReview,
     DuplicateSkuCode,
     DuplicateTagName,
+    ImportRejected,
     ProductNotFound,
     ProductNotReady,
     PurchaseNotVerified,
@@ -194,6 +201,10 @@ __all__ = [
     "EditProduct",
     "EnableSkus",
     "FeatureReview",
+    "ImportFormat",
+    "ImportProducts",
+    "ImportRejected",
+    "ImportReport",
     "MediaKind",
     "MediaRef",
     "MediaStore",
@@ -264,5 +275,6 @@ __all__ = [
     "UnpublishProduct",
     "UpdateSku",
     "build_forest",
+    "export_products",
     "submit_review_with",
 ]

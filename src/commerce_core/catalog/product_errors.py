@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from commerce_core.kernel.errors import DomainError, NotFound
+from commerce_core.kernel.errors import DomainError, FieldError, InputError, NotFound
 
 __all__ = [
     "BrandNotFound",
@@ -14,6 +14,7 @@ __all__ = [
     "DuplicateReview",
     "DuplicateSkuCode",
     "DuplicateTagName",
+    "ImportRejected",
     "ProductNotFound",
     "ProductNotReady",
     "PurchaseNotVerified",
@@ -185,3 +186,20 @@ class PurchaseNotVerified(DomainError):
         self.customer = customer
         self.order_line = order_line
         self.sku_code = sku_code
+
+
+class ImportRejected(InputError):
+    """A bulk import had bad rows; ``errors`` names each one by line and field.
+
+    Nothing was applied. Fix the rows, or import with ``partial=True`` to apply the good
+    ones and get the bad ones back in the report.
+    """
+
+    code = "import_rejected"
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        super().__init__(errors)
+        self.context = {
+            "field": self.field,
+            "bad_rows": len({e.path.split(".")[0] for e in errors}),
+        }

@@ -60,6 +60,14 @@ class ProductRepository(Protocol):
         """Ids of the products carrying ``tag``."""
         ...
 
+    def sku_owners(self, codes: Sequence[str]) -> dict[str, ProductId]:
+        """The product holding each of these SKU codes (codes nobody holds left out)."""
+        ...
+
+    def barcode_owners(self, barcodes: Sequence[str]) -> dict[str, ProductId]:
+        """The product holding each of these barcodes (free barcodes left out)."""
+        ...
+
     def known_categories(self, ids: Sequence[CategoryId]) -> set[CategoryId]:
         """Which of these category ids exist (read without locking the category tree)."""
         ...

@@ -145,12 +145,17 @@ class Product:
         media: Sequence[MediaRef] = (),
         default_price: Money | None = None,
         fill_enabled: bool = True,
+        in_given_order: bool = False,
     ) -> Product:
         """A new draft product whose SKUs are the full matrix of ``specs``.
 
         ``skus`` describes some or all combinations (code, price …); a combination it leaves
         out gets a generated code ``<code>-<n>``, ``default_price``, and is enabled if
         ``fill_enabled``. Without specs the product has one SKU with no options.
+
+        ``in_given_order`` (what imports use) keeps ``skus`` in the order given, before the
+        generated ones, and accepts a disabled SKU whose options use a value the specs no
+        longer list (a SKU kept after its spec value was removed).
         """
         check_code(code, "code")
         currency(currency_code)
@@ -177,7 +182,8 @@ class Product:
         for i, given in enumerate(skus):
             if not isinstance(given, SkuInput):
                 raise InputError.for_field(f"skus[{i}]", "must be a SKU description")
-            if given.options not in matrix:
+            kept = in_given_order and not given.enabled and len(given.options) == len(product.specs)
+            if given.options not in matrix and not kept:
                 raise InputError.for_field(
                     f"skus[{i}].options", f"{list(given.options)} is not a combination of the specs"
                 )
@@ -185,7 +191,11 @@ class Product:
                 raise InputError.for_field(f"skus[{i}].options", "this combination is twice")
             by_options[given.options] = (i, given)
         built: list[Sku] = []
-        for combo in product.combinations():
+        order = product.combinations()
+        if in_given_order:
+            given_order = [s.options for s in skus]
+            order = given_order + [c for c in order if c not in by_options]
+        for combo in order:
             index, given = by_options.get(combo, (-1, SkuInput(options=combo)))
             path = f"skus[{index}]" if index >= 0 else "default_price"
             sku = product._sku_from(
