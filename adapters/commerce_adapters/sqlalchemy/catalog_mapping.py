@@ -43,6 +43,8 @@ def _dumps(value: Any) -> str:
 
 
 def media_to_json(media: Sequence[MediaRef]) -> str:
+    if not media:
+        return "[]"
     return _dumps(
         [
             {

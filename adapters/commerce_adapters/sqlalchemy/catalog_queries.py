@@ -22,6 +22,7 @@ from commerce_core.catalog.ids import BrandId, CategoryId, ProductId, TagId
 from commerce_core.catalog.product_errors import ProductNotFound
 from commerce_core.catalog.product_values import PriceChange, ProductStatus
 from commerce_core.catalog.product_views import (
+    NO_PRICE,
     AttributeFilter,
     BrandView,
     ProductSearch,
@@ -45,12 +46,18 @@ __all__ = ["SqlProductQueries", "search_statement"]
 P = ct.products.c
 
 
-def _descendants(category: CategoryId) -> sa.Select[Any]:
+def _descendants_query() -> sa.Select[Any]:
     c = t.categories.c
-    tree = sa.select(c.id).where(c.id == category).cte("descendants", recursive=True)
+    tree = (
+        sa.select(c.id).where(c.id == sa.bindparam("category")).cte("descendants", recursive=True)
+    )
     child = t.categories.alias("child")
     tree = tree.union_all(sa.select(child.c.id).join(tree, child.c.parent_id == tree.c.id))
     return sa.select(tree.c.id)
+
+
+#: Built once: the ids of a category (bound as ``category``) and of all its descendants.
+DESCENDANTS = _descendants_query()
 
 
 def _attribute(wanted: AttributeFilter) -> sa.ColumnElement[bool]:
@@ -98,7 +105,7 @@ def search_statement(query: ProductSearch, page: PageRequest) -> sa.Select[Any]:
     if query.status is not None:
         stmt = stmt.where(P.status == query.status.value)
     if query.category is not None:
-        stmt = stmt.where(P.category_id.in_(_descendants(query.category)))
+        stmt = stmt.where(P.category_id.in_(DESCENDANTS.params(category=query.category)))
     if query.brand is not None:
         stmt = stmt.where(P.brand_id == query.brand)
     if query.tag is not None:
@@ -115,13 +122,18 @@ def search_statement(query: ProductSearch, page: PageRequest) -> sa.Select[Any]:
                 P.id.in_(sa.select(s.product_id).where(s.barcode == kw)),
             )
         )
-    for bound, op in ((query.min_price, "ge"), (query.max_price, "le")):
-        if bound is not None:
-            column = P.min_price_minor
-            stmt = stmt.where(
-                P.currency == bound.currency,
-                column >= bound.minor if op == "ge" else column <= bound.minor,
-            )
+    # Price bounds go on price_sort (the cheapest enabled price, or NO_PRICE): the same
+    # column the price sort walks, so a price-sorted page is one index range scan.
+    if query.min_price is not None:
+        stmt = stmt.where(
+            P.currency == query.min_price.currency,
+            P.price_sort >= query.min_price.minor,
+            P.price_sort < NO_PRICE,
+        )
+    if query.max_price is not None:
+        stmt = stmt.where(
+            P.currency == query.max_price.currency, P.price_sort <= query.max_price.minor
+        )
     for wanted in query.attributes:
         stmt = stmt.where(_attribute(wanted))
     key = _sort_column(query.sort)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
@@ -57,6 +58,8 @@ CSV_COLUMNS = (
     "sku_media",
 )
 PRODUCT_COLUMNS = CSV_COLUMNS[:12]
+#: The common case of an amount, read without the general parser: "12", "12.3", "12.34".
+_PLAIN_AMOUNT = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?", re.ASCII)
 #: The most bytes one import may carry (split bigger catalogs into several files).
 DATA_MAX = 64 * 1024 * 1024
 
@@ -156,8 +159,13 @@ def _money(value: Any, currency: str) -> Money | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise TypeError('write money as a decimal string such as "12.34", never a JSON number')
+    text = str(value)
+    plain = _PLAIN_AMOUNT.fullmatch(text)
+    if plain is not None and currency == "CNY" and len(text) < 16:
+        whole, fraction = plain.group(1), plain.group(2) or ""
+        return Money(int(whole) * 100 + int(fraction.ljust(2, "0")), currency)
     try:
-        money = Money.of(str(value), currency)
+        money = Money.of(text, currency)
     except InputError as exc:
         raise ValueError("; ".join(e.message for e in exc.errors)) from None
     if money.is_negative():
@@ -250,18 +258,22 @@ def _tags(value: Any) -> tuple[str, ...]:
 
 
 def _sku(row: dict[str, Any], line: _Line, currency: str) -> SkuRecord | None:
-    code = line.field("sku_code", lambda: check_code(_text(row.get("sku_code")), "sku_code"))
-    options = line.field("options", lambda: _options(row.get("options")))
-    price = line.field("price", lambda: _money(row.get("price"), currency))
-    list_price = line.field("list_price", lambda: _money(row.get("list_price"), currency))
-    cost = line.field("cost", lambda: _money(row.get("cost"), currency))
-    weight = line.field("weight_grams", lambda: _int(row.get("weight_grams")))
-    barcode = line.field(
-        "barcode",
-        lambda: None if _blank(row.get("barcode")) else check_code(row["barcode"], "barcode"),
-    )
-    enabled = line.field("enabled", lambda: _bool(row.get("enabled")))
-    media = line.field("sku_media", lambda: _media(row.get("sku_media")))
+    get = row.get
+
+    def optional(name: str, read: Callable[[Any], Any], default: Any = None) -> Any:
+        value = get(name)
+        # Blank cells are the common case of a bulk file: no checks to run on them.
+        return default if _blank(value) else line.field(name, lambda: read(value))
+
+    code = line.field("sku_code", lambda: check_code(_text(get("sku_code")), "sku_code"))
+    options = optional("options", _options, ())
+    price = optional("price", lambda v: _money(v, currency))
+    list_price = optional("list_price", lambda v: _money(v, currency))
+    cost = optional("cost", lambda v: _money(v, currency))
+    weight = optional("weight_grams", _int)
+    barcode = optional("barcode", lambda v: check_code(v, "barcode"))
+    enabled = optional("enabled", _bool, True)
+    media = optional("sku_media", _media, ())
     if line.bad:
         return None
     return SkuRecord(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -37,6 +38,8 @@ __all__ = [
     "optional_code",
 ]
 
+_SPACE = re.compile(r"\s")
+
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
 CODE_MAX = 64
@@ -70,7 +73,7 @@ PRODUCT_TRANSITIONS: Final[Mapping[ProductStatus, frozenset[ProductStatus]]] = M
 def check_code(value: object, path: str) -> str:
     """A product or SKU code, or a barcode: visible text without spaces, at most 64 long."""
     text = check_text(value, path, max_length=CODE_MAX)
-    if any(ch.isspace() for ch in text):
+    if _SPACE.search(text):
         raise InputError.for_field(path, "must not contain spaces")
     return text
 

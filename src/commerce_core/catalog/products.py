@@ -196,7 +196,8 @@ class Product:
             given_order = [s.options for s in skus]
             order = given_order + [c for c in order if c not in by_options]
         for combo in order:
-            index, given = by_options.get(combo, (-1, SkuInput(options=combo)))
+            found = by_options.get(combo)
+            index, given = found if found is not None else (-1, SkuInput(options=combo))
             path = f"skus[{index}]" if index >= 0 else "default_price"
             sku = product._sku_from(
                 given,
@@ -498,7 +499,7 @@ class Product:
         if given.list_price is not None and price is not None and given.list_price < price:
             raise InputError.for_field(f"{path}.list_price", "must not be below the price")
         code = given.code if given.code is not None else self._next_code(taken)
-        if any(s.code == code for s in taken):
+        if any(s.code == code for s in taken):  # a product has few SKUs: a scan is cheapest
             raise DuplicateSkuCode(code, self.id)
         if given.barcode is not None:
             _check_unique_barcode(taken, given.barcode)

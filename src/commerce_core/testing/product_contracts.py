@@ -25,15 +25,16 @@ from commerce_core.catalog.product_errors import (
     DuplicateSkuCode,
     ProductNotFound,
 )
+from commerce_core.catalog.product_ports import MediaStore
 from commerce_core.catalog.product_values import SkuInput, SpecAttribute
 from commerce_core.catalog.product_views import ProductSearch, ProductView
 from commerce_core.catalog.products import Product
 from commerce_core.catalog.reviews import Review
-from commerce_core.kernel.errors import ConcurrencyConflict
+from commerce_core.kernel.errors import ConcurrencyConflict, InputError, NotFound
 from commerce_core.kernel.money import Money
 from commerce_core.kernel.pagination import PageRequest
 
-__all__ = ["ProductStorageContract", "sample_product"]
+__all__ = ["MediaStoreContract", "ProductStorageContract", "sample_product"]
 
 T0 = datetime(2026, 4, 1, 9, 30, 0, 250_000, tzinfo=UTC)
 IMAGE = MediaRef(MediaKind.IMAGE, "media/p/1.jpg", "image/jpeg", size_bytes=1, width=1, height=1)
@@ -210,3 +211,29 @@ class ProductStorageContract:
         assert (summary.count, summary.average) == (1, "4.00")
         reviews = storage.products.reviews(ProductId("p1"), PageRequest()).items
         assert [(r.id, r.created_at, r.images) for r in reviews] == [("r1", T0, (IMAGE,))]
+
+
+class MediaStoreContract:
+    """The behaviour of a :class:`~commerce_core.catalog.MediaStore`; override ``make_store``."""
+
+    def make_store(self) -> MediaStore:
+        """Return an empty media store. Override this."""
+        raise NotImplementedError
+
+    def test_bytes_round_trip_and_delete(self) -> None:
+        store = self.make_store()
+        location = store.put("p1/front.jpg", b"\xff\xd8jpeg", mime="image/jpeg")
+        assert store.get(location) == b"\xff\xd8jpeg"
+        store.put("p1/front.jpg", b"new", mime="image/jpeg")
+        assert store.get("p1/front.jpg") == b"new"
+        assert store.url("p1/front.jpg").endswith("p1/front.jpg")
+        assert store.delete("p1/front.jpg") is True
+        assert store.delete("p1/front.jpg") is False
+        with pytest.raises(NotFound):
+            store.get("p1/front.jpg")
+
+    def test_keys_cannot_escape(self) -> None:
+        store = self.make_store()
+        for key in ("../x.jpg", "/etc/passwd", "a/../../b", "", "a b.jpg"):
+            with pytest.raises(InputError):
+                store.put(key, b"x", mime="image/jpeg")
