@@ -75,6 +75,8 @@ class ImportProducts(Command[ImportReport]):
     format: ImportFormat = field(converter=_format)
     data: str = field(validator=_data, repr=lambda d: f"<{len(d)} characters>")
     partial: bool = field(default=False, validator=_flag)
+    #: Check every row and report what would happen, without changing anything.
+    dry_run: bool = field(default=False, validator=_flag)
 
 
 def _errors_of(exc: CommerceError, record: ProductRecord) -> list[FieldError]:
@@ -142,8 +144,9 @@ def _reach(product: Product, target: ProductStatus, ctx: ProductsContext) -> Non
 
 
 class _Importer:
-    def __init__(self, ctx: ProductsContext) -> None:
+    def __init__(self, ctx: ProductsContext, *, dry_run: bool) -> None:
         self.ctx = ctx
+        self.dry_run = dry_run
         self.brands: dict[str, BrandId] = {}
         self.tags: dict[str, TagId] = {}
 
@@ -153,7 +156,8 @@ class _Importer:
             found = self.ctx.uow.brands.find_by_name(name)
             if found is None:
                 found = Brand.create(BrandId(self.ctx.new_id()), name, at=self.ctx.now())
-                self.ctx.uow.brands.add(found)
+                if not self.dry_run:
+                    self.ctx.uow.brands.add(found)
             self.brands[key] = found.id
         return self.brands[key]
 
@@ -163,7 +167,8 @@ class _Importer:
             found = self.ctx.uow.tags.find_by_name(name)
             if found is None:
                 found = Tag.create(TagId(self.ctx.new_id()), name, at=self.ctx.now())
-                self.ctx.uow.tags.add(found)
+                if not self.dry_run:
+                    self.ctx.uow.tags.add(found)
             self.tags[key] = found.id
         return self.tags[key]
 
@@ -301,7 +306,7 @@ def import_products(cmd: ImportProducts, ctx: ProductsContext) -> ImportReport:
     owners = repo.sku_owners([s.code for r in records for s in r.skus])
     held = repo.barcode_owners([s.barcode for r in records for s in r.skus if s.barcode])
     known = repo.known_categories(sorted({CategoryId(r.category) for r in records if r.category}))
-    importer = _Importer(ctx)
+    importer = _Importer(ctx, dry_run=cmd.dry_run)
     built: list[tuple[Product, bool]] = []
     for index, record in enumerate(records):
         problems = bad.get(index, [])
@@ -332,9 +337,13 @@ def import_products(cmd: ImportProducts, ctx: ProductsContext) -> ImportReport:
         raise ImportRejected(errors)
     new = [p for p, created in built if created]
     changed = [p for p, created in built if not created and p.events]
-    repo.add(new)
-    for product in changed:
-        repo.save(product)
+    if cmd.dry_run:
+        for product, _ in built:
+            product.events.clear()
+    else:
+        repo.add(new)
+        for product in changed:
+            repo.save(product)
     unchanged = len(built) - len(new) - len(changed)
     return ImportReport(len(new), len(changed), unchanged, tuple(errors))
 
