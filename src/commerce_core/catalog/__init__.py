@@ -87,19 +87,12 @@ from commerce_core.catalog.product_ports import (
 from commerce_core.catalog.product_use_cases import (
     AddSpecValue,
     ArchiveProduct,
-    AttachTags,
-    CreateBrand,
     CreateProduct,
-    CreateTag,
-    DetachTags,
     DisableSkus,
     EditProduct,
     EnableSkus,
-    MergeTags,
     PublishProduct,
     RemoveSpecValue,
-    RenameBrand,
-    RenameTag,
     ScheduleShelf,
     SetProductAttributes,
     SetProductBrand,
@@ -138,6 +131,15 @@ from commerce_core.catalog.review_use_cases import (
     submit_review_with,
 )
 from commerce_core.catalog.reviews import REVIEW_TRANSITIONS, RatingSummary, Review, ReviewStatus
+from commerce_core.catalog.tag_use_cases import (
+    AttachTags,
+    CreateBrand,
+    CreateTag,
+    DetachTags,
+    MergeTags,
+    RenameBrand,
+    RenameTag,
+)
 from commerce_core.catalog.use_cases import (
     CreateCategory,
     DeleteCategory,

@@ -16,14 +16,13 @@ from typing import Any, Final
 from attrs import field, frozen
 
 from commerce_core.catalog.brands import Brand, Tag, name_key
+from commerce_core.catalog.export_format import product_export_data, render_products
 from commerce_core.catalog.ids import BrandId, CategoryId, ProductId, TagId
 from commerce_core.catalog.import_format import (
     DATA_MAX,
     ImportFormat,
     ProductRecord,
     parse_products,
-    product_export_data,
-    render_products,
 )
 from commerce_core.catalog.ports import ProductsContext
 from commerce_core.catalog.product_errors import ImportRejected

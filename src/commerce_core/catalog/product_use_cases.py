@@ -1,56 +1,53 @@
-"""Commands of products, SKUs, brands and tags, and their handlers."""
+"""Commands of products and SKUs, and their handlers (brands and tags: ``tag_use_cases``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final
 
 from attrs import field, frozen
 
-from commerce_core.catalog.brands import BRAND_NAME_MAX, TAG_NAME_MAX, Brand, Tag, name_key
-from commerce_core.catalog.errors import CategoryNotFound
+from commerce_core.catalog.command_fields import (
+    as_tuple,
+    check_references,
+    code_field,
+    ids_field,
+    money_field,
+    optional_text_field,
+    optional_time_field,
+    text_field,
+    tuple_of,
+)
 from commerce_core.catalog.ids import BrandId, CategoryId, ProductId, TagId
 from commerce_core.catalog.media import Attribute, MediaRef
 from commerce_core.catalog.ports import ProductsContext
-from commerce_core.catalog.product_errors import DuplicateBrandName, DuplicateTagName
-from commerce_core.catalog.product_events import TagsMerged
 from commerce_core.catalog.product_values import (
     SPEC_VALUE_MAX,
     TITLE_MAX,
     SkuInput,
     SpecAttribute,
-    check_code,
     check_description,
-    check_money,
     check_weight,
     optional_code,
 )
 from commerce_core.catalog.products import Product
-from commerce_core.kernel.clock import ensure_utc
+from commerce_core.catalog.tag_use_cases import HANDLERS as TAG_HANDLERS
 from commerce_core.kernel.errors import InputError
 from commerce_core.kernel.messages import Command
 from commerce_core.kernel.money import Money, currency
-from commerce_core.kernel.validation import check_text
 
 __all__ = [
     "HANDLERS",
     "AddSpecValue",
     "ArchiveProduct",
-    "AttachTags",
-    "CreateBrand",
     "CreateProduct",
-    "CreateTag",
-    "DetachTags",
     "DisableSkus",
     "EditProduct",
     "EnableSkus",
-    "MergeTags",
     "PublishProduct",
     "RemoveSpecValue",
-    "RenameBrand",
-    "RenameTag",
     "ScheduleShelf",
     "SetProductAttributes",
     "SetProductBrand",
@@ -59,135 +56,8 @@ __all__ = [
     "SetSkuPrice",
     "UnpublishProduct",
     "UpdateSku",
-    "check_references",
     "shelf_timer_key",
 ]
-
-ID_MAX = 64
-#: The most products or tags one bulk command may name.
-BULK_MAX = 1000
-
-
-# -- field validators ----------------------------------------------------------------------
-def _text(path: str, max_length: int = ID_MAX) -> Any:
-    return lambda _, __, v: check_text(v, path, max_length=max_length)
-
-
-def _opt_text(path: str, max_length: int = ID_MAX) -> Any:
-    return lambda _, __, v: v is None or check_text(v, path, max_length=max_length)
-
-
-def _code(path: str) -> Any:
-    return lambda _, __, v: check_code(v, path)
-
-
-def _as_tuple(value: object) -> object:
-    return tuple(value) if isinstance(value, list) else value
-
-
-def _ids(path: str, *, at_least: int = 0) -> Any:
-    def validate(_: object, __: object, value: object) -> None:
-        if not isinstance(value, tuple):
-            raise InputError.for_field(path, "must be a list of ids")
-        if not at_least <= len(value) <= BULK_MAX:
-            raise InputError.for_field(path, f"must list {at_least} to {BULK_MAX} ids")
-        for i, item in enumerate(value):
-            check_text(item, f"{path}[{i}]", max_length=ID_MAX)
-
-    return validate
-
-
-def _of(path: str, kind: type) -> Any:
-    def validate(_: object, __: object, value: object) -> None:
-        if not isinstance(value, tuple) or not all(isinstance(v, kind) for v in value):
-            raise InputError.for_field(path, f"must be a list of {kind.__name__}")
-
-    return validate
-
-
-def _money(path: str, *, optional: bool = True) -> Any:
-    return lambda _, __, v: check_money(v, path, optional=optional)
-
-
-def _bool(path: str) -> Any:
-    def validate(_: object, __: object, value: object) -> None:
-        if not isinstance(value, bool):
-            raise InputError.for_field(path, "must be true or false")
-
-    return validate
-
-
-def _opt_time(path: str) -> Any:
-    return lambda _, __, v: v is None or ensure_utc(v, path)
-
-
-# -- brands and tags -----------------------------------------------------------------------
-@frozen(kw_only=True)
-class CreateBrand(Command[BrandId]):
-    """Create a brand (品牌) with a name no other brand has."""
-
-    type_name = "catalog.create_brand"
-    name: str = field(validator=_text("name", BRAND_NAME_MAX))
-
-
-@frozen(kw_only=True)
-class RenameBrand(Command[None]):
-    """Give a brand a new name."""
-
-    type_name = "catalog.rename_brand"
-    brand: BrandId = field(validator=_text("brand"))
-    name: str = field(validator=_text("name", BRAND_NAME_MAX))
-
-
-@frozen(kw_only=True)
-class CreateTag(Command[TagId]):
-    """Create a tag (标签) with a name no other tag has."""
-
-    type_name = "catalog.create_tag"
-    name: str = field(validator=_text("name", TAG_NAME_MAX))
-
-
-@frozen(kw_only=True)
-class RenameTag(Command[None]):
-    """Give a tag a new name."""
-
-    type_name = "catalog.rename_tag"
-    tag: TagId = field(validator=_text("tag"))
-    name: str = field(validator=_text("name", TAG_NAME_MAX))
-
-
-@frozen(kw_only=True)
-class MergeTags(Command[int]):
-    """Fold ``source`` into ``target``: its products get ``target``, then it is deleted.
-
-    Returns how many products were retagged.
-    """
-
-    type_name = "catalog.merge_tags"
-    source: TagId = field(validator=_text("source"))
-    target: TagId = field(validator=_text("target"))
-
-
-@frozen(kw_only=True)
-class AttachTags(Command[None]):
-    """Attach every tag to every product (in bulk); present tags are left alone."""
-
-    type_name = "catalog.attach_tags"
-    products: tuple[ProductId, ...] = field(
-        converter=_as_tuple, validator=_ids("products", at_least=1)
-    )
-    tags: tuple[TagId, ...] = field(converter=_as_tuple, validator=_ids("tags", at_least=1))
-
-
-@frozen(kw_only=True)
-class DetachTags(Command[None]):
-    """Detach every tag from every product (in bulk); absent tags are ignored."""
-
-    type_name = "catalog.detach_tags"
-    products: tuple[ProductId, ...] = field(
-        converter=_as_tuple, validator=_ids("products", at_least=1)
-    )
-    tags: tuple[TagId, ...] = field(converter=_as_tuple, validator=_ids("tags", at_least=1))
 
 
 # -- products ------------------------------------------------------------------------------
@@ -196,27 +66,27 @@ class CreateProduct(Command[ProductId]):
     """Create a draft product; its SKUs are the full matrix of ``specs`` (``Product.create``)."""
 
     type_name = "catalog.create_product"
-    code: str = field(validator=_code("code"))
-    title: str = field(validator=_text("title", TITLE_MAX))
-    subtitle: str | None = field(default=None, validator=_opt_text("subtitle", TITLE_MAX))
+    code: str = field(validator=code_field("code"))
+    title: str = field(validator=text_field("title", TITLE_MAX))
+    subtitle: str | None = field(default=None, validator=optional_text_field("subtitle", TITLE_MAX))
     description: str = field(default="", validator=lambda _, __, v: check_description(v))
-    brand: BrandId | None = field(default=None, validator=_opt_text("brand"))
-    category: CategoryId | None = field(default=None, validator=_opt_text("category"))
-    tags: tuple[TagId, ...] = field(default=(), converter=_as_tuple, validator=_ids("tags"))
+    brand: BrandId | None = field(default=None, validator=optional_text_field("brand"))
+    category: CategoryId | None = field(default=None, validator=optional_text_field("category"))
+    tags: tuple[TagId, ...] = field(default=(), converter=as_tuple, validator=ids_field("tags"))
     specs: tuple[SpecAttribute, ...] = field(
-        default=(), converter=_as_tuple, validator=_of("specs", SpecAttribute)
+        default=(), converter=as_tuple, validator=tuple_of("specs", SpecAttribute)
     )
     skus: tuple[SkuInput, ...] = field(
-        default=(), converter=_as_tuple, validator=_of("skus", SkuInput)
+        default=(), converter=as_tuple, validator=tuple_of("skus", SkuInput)
     )
     attributes: tuple[Attribute, ...] = field(
-        default=(), converter=_as_tuple, validator=_of("attributes", Attribute)
+        default=(), converter=as_tuple, validator=tuple_of("attributes", Attribute)
     )
     media: tuple[MediaRef, ...] = field(
-        default=(), converter=_as_tuple, validator=_of("media", MediaRef)
+        default=(), converter=as_tuple, validator=tuple_of("media", MediaRef)
     )
     currency: str = field(default="CNY", validator=lambda _, __, v: _currency(v))
-    default_price: Money | None = field(default=None, validator=_money("default_price"))
+    default_price: Money | None = field(default=None, validator=money_field("default_price"))
 
 
 def _currency(value: object) -> None:
@@ -233,9 +103,9 @@ class EditProduct(Command[None]):
     """Replace a product's title, subtitle and description."""
 
     type_name = "catalog.edit_product"
-    product: ProductId = field(validator=_text("product"))
-    title: str = field(validator=_text("title", TITLE_MAX))
-    subtitle: str | None = field(default=None, validator=_opt_text("subtitle", TITLE_MAX))
+    product: ProductId = field(validator=text_field("product"))
+    title: str = field(validator=text_field("title", TITLE_MAX))
+    subtitle: str | None = field(default=None, validator=optional_text_field("subtitle", TITLE_MAX))
     description: str = field(default="", validator=lambda _, __, v: check_description(v))
 
 
@@ -244,8 +114,8 @@ class SetProductBrand(Command[None]):
     """Put a product under a brand (None: no brand)."""
 
     type_name = "catalog.set_product_brand"
-    product: ProductId = field(validator=_text("product"))
-    brand: BrandId | None = field(default=None, validator=_opt_text("brand"))
+    product: ProductId = field(validator=text_field("product"))
+    brand: BrandId | None = field(default=None, validator=optional_text_field("brand"))
 
 
 @frozen(kw_only=True)
@@ -253,8 +123,8 @@ class SetProductCategory(Command[None]):
     """Put a product in a category (None: none)."""
 
     type_name = "catalog.set_product_category"
-    product: ProductId = field(validator=_text("product"))
-    category: CategoryId | None = field(default=None, validator=_opt_text("category"))
+    product: ProductId = field(validator=text_field("product"))
+    category: CategoryId | None = field(default=None, validator=optional_text_field("category"))
 
 
 @frozen(kw_only=True)
@@ -262,9 +132,9 @@ class SetProductAttributes(Command[None]):
     """Replace a product's typed non-spec attributes (材质, 产地 …)."""
 
     type_name = "catalog.set_product_attributes"
-    product: ProductId = field(validator=_text("product"))
+    product: ProductId = field(validator=text_field("product"))
     attributes: tuple[Attribute, ...] = field(
-        converter=_as_tuple, validator=_of("attributes", Attribute)
+        converter=as_tuple, validator=tuple_of("attributes", Attribute)
     )
 
 
@@ -273,9 +143,9 @@ class SetProductMedia(Command[None]):
     """Replace the ordered media of a product, or of one of its SKUs (``sku``: its code)."""
 
     type_name = "catalog.set_product_media"
-    product: ProductId = field(validator=_text("product"))
-    media: tuple[MediaRef, ...] = field(converter=_as_tuple, validator=_of("media", MediaRef))
-    sku: str | None = field(default=None, validator=_opt_text("sku"))
+    product: ProductId = field(validator=text_field("product"))
+    media: tuple[MediaRef, ...] = field(converter=as_tuple, validator=tuple_of("media", MediaRef))
+    sku: str | None = field(default=None, validator=optional_text_field("sku"))
 
 
 @frozen(kw_only=True)
@@ -283,10 +153,10 @@ class AddSpecValue(Command[tuple[str, ...]]):
     """Add a spec value (e.g. 颜色 绿); returns the codes of the SKUs it added."""
 
     type_name = "catalog.add_spec_value"
-    product: ProductId = field(validator=_text("product"))
-    spec: str = field(validator=_text("spec", 32))
-    value: str = field(validator=_text("value", SPEC_VALUE_MAX))
-    price: Money | None = field(default=None, validator=_money("price"))
+    product: ProductId = field(validator=text_field("product"))
+    spec: str = field(validator=text_field("spec", 32))
+    value: str = field(validator=text_field("value", SPEC_VALUE_MAX))
+    price: Money | None = field(default=None, validator=money_field("price"))
 
 
 @frozen(kw_only=True)
@@ -294,9 +164,9 @@ class RemoveSpecValue(Command[tuple[str, ...]]):
     """Remove a spec value; returns the codes of the SKUs it disabled (none is deleted)."""
 
     type_name = "catalog.remove_spec_value"
-    product: ProductId = field(validator=_text("product"))
-    spec: str = field(validator=_text("spec", 32))
-    value: str = field(validator=_text("value", SPEC_VALUE_MAX))
+    product: ProductId = field(validator=text_field("product"))
+    spec: str = field(validator=text_field("spec", 32))
+    value: str = field(validator=text_field("value", SPEC_VALUE_MAX))
 
 
 @frozen(kw_only=True)
@@ -304,10 +174,10 @@ class SetSkuPrice(Command[None]):
     """Set a SKU's price and list (strikethrough) price; recorded in the price history."""
 
     type_name = "catalog.set_sku_price"
-    product: ProductId = field(validator=_text("product"))
-    sku: str = field(validator=_code("sku"))
-    price: Money = field(validator=_money("price", optional=False))
-    list_price: Money | None = field(default=None, validator=_money("list_price"))
+    product: ProductId = field(validator=text_field("product"))
+    sku: str = field(validator=code_field("sku"))
+    price: Money = field(validator=money_field("price", optional=False))
+    list_price: Money | None = field(default=None, validator=money_field("list_price"))
 
 
 @frozen(kw_only=True)
@@ -315,9 +185,9 @@ class UpdateSku(Command[None]):
     """Replace a SKU's cost, weight in grams and barcode."""
 
     type_name = "catalog.update_sku"
-    product: ProductId = field(validator=_text("product"))
-    sku: str = field(validator=_code("sku"))
-    cost: Money | None = field(default=None, validator=_money("cost"))
+    product: ProductId = field(validator=text_field("product"))
+    sku: str = field(validator=code_field("sku"))
+    cost: Money | None = field(default=None, validator=money_field("cost"))
     weight_grams: int | None = field(default=None, validator=lambda _, __, v: check_weight(v))
     barcode: str | None = field(default=None, validator=optional_code("barcode"))
 
@@ -327,8 +197,8 @@ class EnableSkus(Command[None]):
     """Sell SKUs again (by code)."""
 
     type_name = "catalog.enable_skus"
-    product: ProductId = field(validator=_text("product"))
-    skus: tuple[str, ...] = field(converter=_as_tuple, validator=_ids("skus", at_least=1))
+    product: ProductId = field(validator=text_field("product"))
+    skus: tuple[str, ...] = field(converter=as_tuple, validator=ids_field("skus", at_least=1))
 
 
 @frozen(kw_only=True)
@@ -336,8 +206,8 @@ class DisableSkus(Command[None]):
     """Stop selling SKUs (by code); they are kept."""
 
     type_name = "catalog.disable_skus"
-    product: ProductId = field(validator=_text("product"))
-    skus: tuple[str, ...] = field(converter=_as_tuple, validator=_ids("skus", at_least=1))
+    product: ProductId = field(validator=text_field("product"))
+    skus: tuple[str, ...] = field(converter=as_tuple, validator=ids_field("skus", at_least=1))
 
 
 @frozen(kw_only=True)
@@ -345,7 +215,7 @@ class PublishProduct(Command[None]):
     """Put a product on shelf (上架)."""
 
     type_name = "catalog.publish_product"
-    product: ProductId = field(validator=_text("product"))
+    product: ProductId = field(validator=text_field("product"))
 
 
 @frozen(kw_only=True)
@@ -353,7 +223,7 @@ class UnpublishProduct(Command[None]):
     """Take a product off shelf (下架)."""
 
     type_name = "catalog.unpublish_product"
-    product: ProductId = field(validator=_text("product"))
+    product: ProductId = field(validator=text_field("product"))
 
 
 @frozen(kw_only=True)
@@ -361,7 +231,7 @@ class ArchiveProduct(Command[None]):
     """Retire a product for good (归档)."""
 
     type_name = "catalog.archive_product"
-    product: ProductId = field(validator=_text("product"))
+    product: ProductId = field(validator=text_field("product"))
 
 
 @frozen(kw_only=True)
@@ -373,9 +243,11 @@ class ScheduleShelf(Command[None]):
     """
 
     type_name = "catalog.schedule_shelf"
-    product: ProductId = field(validator=_text("product"))
-    publish_at: datetime | None = field(default=None, validator=_opt_time("publish_at"))
-    unpublish_at: datetime | None = field(default=None, validator=_opt_time("unpublish_at"))
+    product: ProductId = field(validator=text_field("product"))
+    publish_at: datetime | None = field(default=None, validator=optional_time_field("publish_at"))
+    unpublish_at: datetime | None = field(
+        default=None, validator=optional_time_field("unpublish_at")
+    )
 
 
 def shelf_timer_key(product: ProductId, action: str) -> str:
@@ -384,95 +256,6 @@ def shelf_timer_key(product: ProductId, action: str) -> str:
 
 
 # -- handlers ------------------------------------------------------------------------------
-def check_references(
-    ctx: ProductsContext,
-    *,
-    brand: BrandId | None = None,
-    category: CategoryId | None = None,
-    tags: Iterable[TagId] = (),
-) -> None:
-    """Refuse a brand, category or tag that does not exist (NotFound of each kind)."""
-    uow = ctx.uow
-    if brand is not None:
-        uow.brands.get(brand)
-    if category is not None and not uow.products.known_categories([category]):
-        raise CategoryNotFound(category)
-    for tag in dict.fromkeys(tags):
-        uow.tags.get(tag)
-
-
-def create_brand(cmd: CreateBrand, ctx: ProductsContext) -> BrandId:
-    existing = ctx.uow.brands.find_by_name(cmd.name)
-    if existing is not None:
-        raise DuplicateBrandName(cmd.name, existing.id)
-    brand = Brand.create(BrandId(ctx.new_id()), cmd.name, at=ctx.now())
-    ctx.uow.brands.add(brand)
-    return brand.id
-
-
-def rename_brand(cmd: RenameBrand, ctx: ProductsContext) -> None:
-    brand = ctx.uow.brands.get(cmd.brand)
-    existing = ctx.uow.brands.find_by_name(cmd.name)
-    if existing is not None and existing.id != brand.id:
-        raise DuplicateBrandName(cmd.name, existing.id)
-    brand.rename(cmd.name, at=ctx.now())
-    ctx.uow.brands.save(brand)
-
-
-def create_tag(cmd: CreateTag, ctx: ProductsContext) -> TagId:
-    existing = ctx.uow.tags.find_by_name(cmd.name)
-    if existing is not None:
-        raise DuplicateTagName(cmd.name, existing.id)
-    tag = Tag.create(TagId(ctx.new_id()), cmd.name, at=ctx.now())
-    ctx.uow.tags.add(tag)
-    return tag.id
-
-
-def rename_tag(cmd: RenameTag, ctx: ProductsContext) -> None:
-    tag = ctx.uow.tags.get(cmd.tag)
-    existing = ctx.uow.tags.find_by_name(cmd.name)
-    if existing is not None and existing.id != tag.id and name_key(cmd.name) != name_key(tag.name):
-        raise DuplicateTagName(cmd.name, existing.id)
-    tag.rename(cmd.name, at=ctx.now())
-    ctx.uow.tags.save(tag)
-
-
-def merge_tags(cmd: MergeTags, ctx: ProductsContext) -> int:
-    if cmd.source == cmd.target:
-        raise InputError.for_field("target", "a tag cannot be merged into itself")
-    source = ctx.uow.tags.get(cmd.source)
-    ctx.uow.tags.get(cmd.target)
-    at = ctx.now()
-    ids = ctx.uow.products.tagged(source.id)
-    for id in ids:
-        product = ctx.uow.products.get(id)
-        product.retag(add=[cmd.target], remove=[source.id], at=at)
-        ctx.uow.products.save(product)
-    source.events.append(TagsMerged(source=source.id, target=cmd.target, products=len(ids), at=at))
-    ctx.uow.tags.delete(source)
-    return len(ids)
-
-
-def _retag(cmd: AttachTags | DetachTags, ctx: ProductsContext, attach: bool) -> None:
-    check_references(ctx, tags=cmd.tags)
-    at = ctx.now()
-    for id in dict.fromkeys(cmd.products):
-        product = ctx.uow.products.get(id)
-        if attach:
-            product.retag(add=cmd.tags, at=at)
-        else:
-            product.retag(remove=cmd.tags, at=at)
-        ctx.uow.products.save(product)
-
-
-def attach_tags(cmd: AttachTags, ctx: ProductsContext) -> None:
-    _retag(cmd, ctx, True)
-
-
-def detach_tags(cmd: DetachTags, ctx: ProductsContext) -> None:
-    _retag(cmd, ctx, False)
-
-
 def create_product(cmd: CreateProduct, ctx: ProductsContext) -> ProductId:
     check_references(ctx, brand=cmd.brand, category=cmd.category, tags=cmd.tags)
     product = Product.create(
@@ -623,13 +406,7 @@ def schedule_shelf(cmd: ScheduleShelf, ctx: ProductsContext) -> None:
 HANDLERS: Final[Mapping[type[Command[Any]], Callable[[Any, ProductsContext], Any]]] = (
     MappingProxyType(
         {
-            CreateBrand: create_brand,
-            RenameBrand: rename_brand,
-            CreateTag: create_tag,
-            RenameTag: rename_tag,
-            MergeTags: merge_tags,
-            AttachTags: attach_tags,
-            DetachTags: detach_tags,
+            **TAG_HANDLERS,
             CreateProduct: create_product,
             EditProduct: edit_product,
             SetProductBrand: set_product_brand,
