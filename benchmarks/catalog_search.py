@@ -158,7 +158,8 @@ def main() -> None:
     page = PageRequest(limit=50)
     found = shop.catalog.products.search(query, page)
     assert len(found.items) == 50, len(found.items)
-    compiled = search_statement(query, page).compile(engine, compile_kwargs={"literal_binds": True})
+    statement, params = search_statement(query, page)
+    compiled = statement.params(params).compile(engine, compile_kwargs={"literal_binds": True})
     sql = str(compiled)
 
     def raw() -> None:

@@ -72,7 +72,8 @@ def test_a_search_is_one_statement(backend: Backend, limit: int) -> None:
         min_price=Money.of("1"),
         attributes=(AttributeFilter(name="材质", equals="棉"),),
     )
-    statement = search_statement(query, PageRequest(limit=limit))
+    statement, params = search_statement(query, PageRequest(limit=limit))
+    assert params == {"category": "c"}
     assert isinstance(backend, SqlBackend)
     with backend.engine.connect() as conn:
-        assert conn.execute(statement).all() == []
+        assert conn.execute(statement, params).all() == []

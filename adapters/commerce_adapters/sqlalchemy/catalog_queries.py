@@ -84,8 +84,12 @@ def _sort_column(sort: ProductSort) -> sa.ColumnElement[Any]:
     return P.title
 
 
-def search_statement(query: ProductSearch, page: PageRequest) -> sa.Select[Any]:
-    """The one SELECT that answers a product search page (``limit + 1`` rows)."""
+def search_statement(
+    query: ProductSearch, page: PageRequest
+) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """The one SELECT that answers a product search page (``limit + 1`` rows), and the
+    values of its shared bound parameters (the category)."""
+    params: dict[str, Any] = {}
     stmt = sa.select(
         P.id,
         P.code,
@@ -105,7 +109,9 @@ def search_statement(query: ProductSearch, page: PageRequest) -> sa.Select[Any]:
     if query.status is not None:
         stmt = stmt.where(P.status == query.status.value)
     if query.category is not None:
-        stmt = stmt.where(P.category_id.in_(DESCENDANTS.params(category=query.category)))
+        # The descendants subquery is built once; only its parameter changes.
+        stmt = stmt.where(P.category_id.in_(DESCENDANTS))
+        params["category"] = query.category
     if query.brand is not None:
         stmt = stmt.where(P.brand_id == query.brand)
     if query.tag is not None:
@@ -147,7 +153,7 @@ def search_statement(query: ProductSearch, page: PageRequest) -> sa.Select[Any]:
         else:
             stmt = stmt.where(sa.or_(key > mark, sa.and_(key == mark, P.id > last)))
     stmt = stmt.order_by(key.desc(), P.id.desc()) if query.descending else stmt.order_by(key, P.id)
-    return stmt.limit(page.limit + 1)
+    return stmt.limit(page.limit + 1), params
 
 
 def _summary(row: RowMapping) -> ProductSummary:
@@ -196,9 +202,9 @@ class SqlProductQueries:
         return ProductView.of(found[0])
 
     def search(self, query: ProductSearch, page: PageRequest) -> Page[ProductSummary]:
-        stmt = search_statement(query, page)
+        stmt, params = search_statement(query, page)
         with translating(), self._read() as conn:
-            rows = conn.execute(stmt).mappings().all()
+            rows = conn.execute(stmt, params).mappings().all()
         more = len(rows) > page.limit
         rows = rows[: page.limit]
         items = tuple(_summary(r) for r in rows)
