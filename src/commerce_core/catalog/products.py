@@ -7,16 +7,21 @@ generated from it change together, under one version.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from attrs import define, evolve, field
 
 from commerce_core.catalog.ids import BrandId, CategoryId, ProductId, SkuId, TagId
-from commerce_core.catalog.media import MEDIA_PER_OWNER_MAX, Attribute, MediaKind, MediaRef
+from commerce_core.catalog.media import Attribute, MediaKind, MediaRef
+from commerce_core.catalog.product_checks import (
+    check_attributes,
+    check_media,
+    check_specs,
+    check_subtitle,
+    check_unique_barcode,
+)
 from commerce_core.catalog.product_errors import (
-    DuplicateBarcode,
     DuplicateSkuCode,
     ProductNotReady,
     SkuNotFound,
@@ -33,9 +38,7 @@ from commerce_core.catalog.product_events import (
 )
 from commerce_core.catalog.product_values import (
     PRODUCT_TRANSITIONS,
-    SKUS_PER_PRODUCT_MAX,
     SPEC_VALUE_MAX,
-    SPECS_PER_PRODUCT_MAX,
     TITLE_MAX,
     PriceChange,
     ProductStatus,
@@ -53,48 +56,6 @@ from commerce_core.kernel.money import Money, currency
 from commerce_core.kernel.validation import check_text, match_key
 
 __all__ = ["Product"]
-
-
-def _check_specs(specs: Sequence[SpecAttribute]) -> None:
-    if len(specs) > SPECS_PER_PRODUCT_MAX:
-        raise InputError.for_field("specs", f"at most {SPECS_PER_PRODUCT_MAX} spec attributes")
-    names: set[str] = set()
-    for i, spec in enumerate(specs):
-        if not isinstance(spec, SpecAttribute):
-            raise InputError.for_field(f"specs[{i}]", "must be a spec attribute")
-        if match_key(spec.name) in names:
-            raise InputError.for_field(f"specs[{i}].name", f"{spec.name!r} is listed twice")
-        names.add(match_key(spec.name))
-        if not spec.values:
-            raise InputError.for_field(f"specs[{i}].values", "needs at least one value")
-        keys = [match_key(v) for v in spec.values]
-        if len(set(keys)) != len(keys):
-            raise InputError.for_field(f"specs[{i}].values", "a value is listed twice")
-    size = math.prod(len(s.values) for s in specs)
-    if size > SKUS_PER_PRODUCT_MAX:
-        raise InputError.for_field(
-            "specs", f"{size} combinations; a product has at most {SKUS_PER_PRODUCT_MAX} SKUs"
-        )
-
-
-def _check_media(media: object, path: str) -> tuple[MediaRef, ...]:
-    if not isinstance(media, tuple | list) or not all(isinstance(m, MediaRef) for m in media):
-        raise InputError.for_field(path, "must be a list of media references")
-    if len(media) > MEDIA_PER_OWNER_MAX:
-        raise InputError.for_field(path, f"at most {MEDIA_PER_OWNER_MAX} media")
-    return tuple(media)
-
-
-def _check_attributes(attributes: Iterable[Attribute]) -> tuple[Attribute, ...]:
-    out = tuple(attributes)
-    seen: set[str] = set()
-    for i, attribute in enumerate(out):
-        if not isinstance(attribute, Attribute):
-            raise InputError.for_field(f"attributes[{i}]", "must be an attribute")
-        if attribute.name in seen:
-            raise InputError.for_field(f"attributes[{i}].name", f"{attribute.name!r} is twice")
-        seen.add(attribute.name)
-    return tuple(sorted(out, key=lambda a: a.name))
 
 
 @define(eq=False)
@@ -166,16 +127,16 @@ class Product:
             currency=currency_code,
             created_at=at,
             updated_at=at,
-            subtitle=_subtitle(subtitle),
+            subtitle=check_subtitle(subtitle),
             description=check_description(description),
             brand=brand,
             category=category,
             tags=tuple(sorted(set(tags))),
             specs=tuple(specs),
-            attributes=_check_attributes(attributes),
-            media=_check_media(media, "media"),
+            attributes=check_attributes(attributes),
+            media=check_media(media, "media"),
         )
-        _check_specs(product.specs)
+        check_specs(product.specs)
         product._check_money(check_money(default_price, "default_price"), "default_price")
         by_options: dict[tuple[str, ...], tuple[int, SkuInput]] = {}
         matrix = set(product.combinations())
@@ -257,7 +218,7 @@ class Product:
         """Replace title, subtitle and description (the description is kept exactly as given)."""
         new = (
             check_text(title, "title", max_length=TITLE_MAX),
-            _subtitle(subtitle),
+            check_subtitle(subtitle),
             check_description(description),
         )
         old = (self.title, self.subtitle, self.description)
@@ -295,14 +256,14 @@ class Product:
 
     def set_attributes(self, attributes: Iterable[Attribute], *, at: datetime) -> None:
         """Replace the typed non-spec attributes (材质, 产地 …)."""
-        new = _check_attributes(attributes)
+        new = check_attributes(attributes)
         changed = ("attributes",) if new != self.attributes else ()
         self.attributes = new
         self._changed(changed, at)
 
     def set_media(self, media: Sequence[MediaRef], *, at: datetime, sku: str | None = None) -> None:
         """Replace the ordered media of the product, or of one SKU (by code)."""
-        new = _check_media(media, "media")
+        new = check_media(media, "media")
         if sku is None:
             changed = ("media",) if new != self.media else ()
             if self.status is ProductStatus.ON_SHELF and not any(
@@ -363,7 +324,7 @@ class Product:
             barcode=check_code(barcode, "barcode") if barcode is not None else None,
         )
         if new.barcode is not None:
-            _check_unique_barcode([s for s in self.skus if s.id != old.id], new.barcode)
+            check_unique_barcode([s for s in self.skus if s.id != old.id], new.barcode)
         fields = tuple(
             f for f in ("cost", "weight_grams", "barcode") if getattr(old, f) != getattr(new, f)
         )
@@ -401,7 +362,7 @@ class Product:
             raise InputError.for_field("value", f"{spec!r} already has the value {value!r}")
         specs = list(self.specs)
         specs[index] = SpecAttribute(current.name, (*current.values, value))
-        _check_specs(specs)
+        check_specs(specs)
         self.specs = tuple(specs)
         existing = {s.options for s in self.skus}
         added: list[Sku] = []
@@ -502,7 +463,7 @@ class Product:
         if any(s.code == code for s in taken):  # a product has few SKUs: a scan is cheapest
             raise DuplicateSkuCode(code, self.id)
         if given.barcode is not None:
-            _check_unique_barcode(taken, given.barcode)
+            check_unique_barcode(taken, given.barcode)
         return Sku(
             id=id,
             code=code,
@@ -512,7 +473,7 @@ class Product:
             cost=given.cost,
             weight_grams=given.weight_grams,
             barcode=given.barcode,
-            media=_check_media(given.media, f"{path}.media"),
+            media=check_media(given.media, f"{path}.media"),
             enabled=enabled,
         )
 
@@ -582,13 +543,3 @@ class Product:
         event = SkusEnabled if enabled else SkusDisabled
         self.events.append(event(product=self.id, skus=tuple(s.code for s in flipped), at=at))
         self.updated_at = at
-
-
-def _subtitle(value: str | None) -> str | None:
-    return None if value is None else check_text(value, "subtitle", max_length=TITLE_MAX)
-
-
-def _check_unique_barcode(skus: Iterable[Sku], barcode: str) -> None:
-    for other in skus:
-        if other.barcode == barcode:
-            raise DuplicateBarcode(barcode, other.code)
