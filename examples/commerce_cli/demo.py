@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from commerce_cli.customers_demo import CustomersDemoResult, run_customers_demo
+from commerce_cli.demo_products import seed_products
 from commerce_cli.render import category_tree
 from commerce_cli.stock import stock_demo
 from commerce_core import Actor, Commerce, CommerceError
@@ -61,6 +62,7 @@ class DemoResult:
     category_count: int
     depth: int
     customers: CustomersDemoResult | None = None
+    products: int = 0
 
 
 def _step(console: Console, title: str, detail: str = "") -> None:
@@ -122,6 +124,9 @@ def run_demo(commerce: Commerce, console: Console, *, actor: Actor) -> DemoResul
         refusals.append(exc.code)
         _refused(console, exc)
 
+    products, product_refusals = seed_products(commerce, console, actor=actor, ids=ids)
+    refusals.extend(product_refusals)
+
     forest = commerce.categories.tree()
     walked = [pair for node in forest for pair in node.walk()]
     console.print()
@@ -134,10 +139,12 @@ def run_demo(commerce: Commerce, console: Console, *, actor: Actor) -> DemoResul
         refusals=tuple(refusals),
         category_count=len(walked),
         depth=1 + max((depth for depth, _ in walked), default=-1),
+        products=products,
     )
     console.print(
         Text(
-            f"{result.category_count} categories, {result.depth} levels; "
+            f"{result.category_count} categories, {result.depth} levels, "
+            f"{result.products} products; "
             f"1 rename, 1 move, 1 reorder; refused: {', '.join(result.refusals) or 'nothing'}",
             style="green",
         )

@@ -19,6 +19,7 @@ from rich.text import Text
 from commerce_cli.customers import customers_app
 from commerce_cli.db import db_app
 from commerce_cli.demo import run_demo
+from commerce_cli.products import products_app
 from commerce_cli.render import (
     category_tree,
     category_view_data,
@@ -283,6 +284,7 @@ def categories_delete(
 
 
 # -- operations ------------------------------------------------------------------------
+app.add_typer(products_app, name="products")
 app.add_typer(db_app, name="db")
 app.add_typer(timers_app, name="timers")
 app.add_typer(stock_app, name="stock")

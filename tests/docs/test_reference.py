@@ -27,6 +27,7 @@ PUBLIC_MODULES = (
     "commerce_core.inventory",
     "commerce_core.testing.inventory",
     "commerce_core.testing.customer_contracts",
+    "commerce_core.testing.product_contracts",
     "commerce_adapters.files",
 )
 

@@ -105,8 +105,9 @@ def test_run_demo_works_on_any_commerce_including_memory() -> None:
         result = run_demo(shop, Console(file=output, width=120), actor=ADMIN)
         tablets = shop.categories.get(result.ids["平板 Tablets"])
         assert tablets.path == ("数码 Electronics", "电脑 Computers", "平板 Tablets")
-    assert result.refusals == ("category_cycle", "category_not_empty")
+    assert result.refusals == ("category_cycle", "category_not_empty", "duplicate_sku_code")
     assert result.category_count == 23
+    assert result.products == 300
     assert result.depth == 3
     assert "茶叶 Tea" in output.getvalue()
 

@@ -10,6 +10,8 @@ from typing import Any, Protocol, Self, TypeVar
 
 from attrs import define, evolve, field
 
+from commerce_adapters.memory.catalog import catalog_repositories
+from commerce_adapters.memory.catalog_queries import MemoryProductQueries
 from commerce_adapters.memory.customers import MemoryCustomerQueries, MemoryCustomerStore
 from commerce_adapters.memory.inventory import MemoryInventory, MemoryInventoryQueries
 from commerce_core.app.ports import (
@@ -130,6 +132,10 @@ class MemoryStorage:
     @property
     def customers(self) -> MemoryCustomerQueries:
         return MemoryCustomerQueries(self)
+
+    @property
+    def products(self) -> MemoryProductQueries:
+        return MemoryProductQueries(self)
 
     def close(self) -> None:
         self._closed = True
@@ -338,6 +344,7 @@ class MemoryUnitOfWork:
         self.inventory = MemoryInventory(self)
         self.join(self.inventory)
         self.customers = MemoryCustomerStore(self)
+        self.products, self.brands, self.tags, self.reviews = catalog_repositories(self)
 
     @property
     def storage(self) -> MemoryStorage:

@@ -13,6 +13,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
 
 from commerce_adapters.sqlalchemy import tables as t
+from commerce_adapters.sqlalchemy.catalog import catalog_repositories
+from commerce_adapters.sqlalchemy.catalog_queries import SqlProductQueries
 from commerce_adapters.sqlalchemy.customers import SqlCustomerQueries, SqlCustomerStore
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translate, translating
@@ -380,6 +382,7 @@ class SqlUnitOfWork:
         self.timers = SqlTimerStore(self)
         self.inventory = SqlInventory(self)
         self.customers = SqlCustomerStore(self)
+        self.products, self.brands, self.tags, self.reviews = catalog_repositories(self)
 
     @property
     def connection(self) -> Connection:
@@ -557,6 +560,10 @@ class SqlStorage:
     @property
     def customers(self) -> SqlCustomerQueries:
         return SqlCustomerQueries(self)
+
+    @property
+    def products(self) -> SqlProductQueries:
+        return SqlProductQueries(self)
 
     def close(self) -> None:
         self.engine.dispose()

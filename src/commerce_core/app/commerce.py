@@ -14,7 +14,11 @@ from commerce_core import serialization
 from commerce_core.app.bus import TIMER_KEY_MAX, Authorizer, Handler, MessageBus, Subscriber
 from commerce_core.app.ports import Storage, Timer, UnitOfWork
 from commerce_core.app.system import SystemClock, TimeOrderedIds
+from commerce_core.catalog.import_use_cases import HANDLERS as IMPORT_HANDLERS
 from commerce_core.catalog.ports import CategoryQueries
+from commerce_core.catalog.product_ports import ProductQueries
+from commerce_core.catalog.product_use_cases import HANDLERS as PRODUCT_HANDLERS
+from commerce_core.catalog.review_use_cases import HANDLERS as REVIEW_HANDLERS
 from commerce_core.catalog.use_cases import HANDLERS as CATALOG_HANDLERS
 from commerce_core.customers.ports import CustomerQueries
 from commerce_core.customers.use_cases import HANDLERS as CUSTOMERS_HANDLERS
@@ -36,7 +40,7 @@ from commerce_core.kernel.ids import IdGenerator
 from commerce_core.kernel.messages import Command, DomainEvent
 from commerce_core.kernel.validation import check_text
 
-__all__ = ["DEFAULT_URL", "Commerce", "RunReport"]
+__all__ = ["DEFAULT_URL", "CatalogReads", "Commerce", "RunReport"]
 
 log = logging.getLogger("commerce_core.timers")
 
@@ -49,6 +53,9 @@ BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {
     **CATALOG_HANDLERS,
     **INVENTORY_HANDLERS,
     **CUSTOMERS_HANDLERS,
+    **PRODUCT_HANDLERS,
+    **REVIEW_HANDLERS,
+    **IMPORT_HANDLERS,
 }
 
 #: Timer attempts that fail unexpectedly before the timer is given up on.
@@ -60,6 +67,14 @@ TIMER_LEASE = timedelta(minutes=5)
 
 #: Claims tried again at once when two workers collide on the same timer (memory backend).
 _CLAIM_ATTEMPTS = 20
+
+
+@frozen
+class CatalogReads:
+    """The catalog's read namespace; every query runs in a read-only transaction."""
+
+    categories: CategoryQueries
+    products: ProductQueries
 
 
 @frozen
@@ -193,6 +208,11 @@ class Commerce:
     def customers(self) -> CustomerQueries:
         """Reads of customers: profiles, wallet and points statements, tiers, segments."""
         return self.storage.customers
+
+    @property
+    def catalog(self) -> CatalogReads:
+        """Reads of the catalog: ``shop.catalog.products.search(...)``, ``.categories``."""
+        return CatalogReads(self.storage.categories, self.storage.products)
 
     # -- timers ------------------------------------------------------------------------
     def _write(self, work: Callable[[UnitOfWork], R]) -> R:

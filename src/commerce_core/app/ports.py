@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from attrs import field, frozen
 
 from commerce_core.catalog.ports import CatalogUnitOfWork, CategoryQueries
+from commerce_core.catalog.product_ports import ProductQueries
 from commerce_core.customers.ports import CustomerQueries, CustomersUnitOfWork
 from commerce_core.inventory.ports import InventoryQueries, InventoryUnitOfWork
 from commerce_core.kernel.actors import Actor
@@ -212,5 +213,8 @@ class Storage(Protocol):
 
     @property
     def customers(self) -> CustomerQueries: ...
+
+    @property
+    def products(self) -> ProductQueries: ...
 
     def close(self) -> None: ...

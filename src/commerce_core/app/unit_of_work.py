@@ -21,9 +21,11 @@ class SeenAggregates:
 
     def __init__(self) -> None:
         self._seen: list[EventSource] = []
+        self._ids: set[int] = set()  # by identity: a bulk import saves thousands
 
     def add(self, aggregate: EventSource) -> None:
-        if not any(a is aggregate for a in self._seen):
+        if id(aggregate) not in self._ids:
+            self._ids.add(id(aggregate))
             self._seen.append(aggregate)
 
     def collect(self) -> list[DomainEvent]:
@@ -35,3 +37,4 @@ class SeenAggregates:
 
     def clear(self) -> None:
         self._seen.clear()
+        self._ids.clear()

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from attrs import frozen
 
 from commerce_core.catalog.ids import CategoryId
 from commerce_core.catalog.model import Category, CategoryTree
+from commerce_core.catalog.product_ports import (
+    BrandRepository,
+    ProductRepository,
+    ReviewRepository,
+    TagRepository,
+)
+from commerce_core.kernel.actors import Actor
 from commerce_core.kernel.errors import InputError
+from commerce_core.kernel.messages import Command
 from commerce_core.kernel.pagination import Page, PageRequest, decode_cursor, encode_cursor
 
 __all__ = [
@@ -20,6 +28,7 @@ __all__ = [
     "CategoryQueries",
     "CategoryTreeRepository",
     "CategoryView",
+    "ProductsContext",
     "build_forest",
     "build_forest_from_rows",
     "child_cursor",
@@ -45,6 +54,18 @@ class CatalogUnitOfWork(Protocol):
     @property
     def categories(self) -> CategoryTreeRepository: ...
 
+    @property
+    def products(self) -> ProductRepository: ...
+
+    @property
+    def brands(self) -> BrandRepository: ...
+
+    @property
+    def tags(self) -> TagRepository: ...
+
+    @property
+    def reviews(self) -> ReviewRepository: ...
+
 
 class CatalogContext(Protocol):
     """What a catalog command handler is given: its unit of work, the time, new ids."""
@@ -55,6 +76,19 @@ class CatalogContext(Protocol):
     def now(self) -> datetime: ...
 
     def new_id(self) -> str: ...
+
+
+class ProductsContext(CatalogContext, Protocol):
+    """What product handlers also need: who acts (for the price history) and timers."""
+
+    @property
+    def actor(self) -> Actor: ...
+
+    def schedule(
+        self, command: Command[Any], *, due_at: datetime, key: str, actor: Actor | None = None
+    ) -> None: ...
+
+    def cancel_schedule(self, key: str) -> bool: ...
 
 
 @frozen

@@ -1,0 +1,465 @@
+"""The catalog's products, brands, tags and reviews in memory.
+
+The committed state lives in :meth:`MemoryStorage.context_state` under ``"catalog"``; a
+unit of work stages its writes in a :class:`CatalogParticipant` that joins the unit of work,
+so products commit atomically with the category tree, the outbox and the timers. Uniqueness
+(product codes, SKU codes, barcodes, brand and tag names, one review per order line) is
+checked when a change is staged and again at commit, under the storage lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+from attrs import define, evolve, field
+
+from commerce_core.catalog.brands import Brand, Tag, name_key
+from commerce_core.catalog.errors import CategoryNotFound
+from commerce_core.catalog.ids import BrandId, CategoryId, ProductId, ReviewId, TagId
+from commerce_core.catalog.product_errors import (
+    BrandNotFound,
+    DuplicateBarcode,
+    DuplicateBrandName,
+    DuplicateProductCode,
+    DuplicateReview,
+    DuplicateSkuCode,
+    DuplicateTagName,
+    ProductNotFound,
+    ReviewNotFound,
+    TagNotFound,
+)
+from commerce_core.catalog.product_values import PriceChange
+from commerce_core.catalog.products import Product
+from commerce_core.catalog.reviews import Review
+from commerce_core.kernel.errors import ConcurrencyConflict
+
+if TYPE_CHECKING:
+    from commerce_adapters.memory.storage import MemoryUnitOfWork
+
+__all__ = [
+    "CatalogParticipant",
+    "CatalogState",
+    "MemoryBrandRepository",
+    "MemoryProductRepository",
+    "MemoryReviewRepository",
+    "MemoryTagRepository",
+    "catalog_repositories",
+]
+
+
+def _same(a: Product, b: Product) -> bool:
+    skip = {"version", "events", "price_log"}
+    return all(
+        getattr(a, f.name) == getattr(b, f.name)
+        for f in attrs.fields(Product)
+        if f.name not in skip
+    )
+
+
+@define
+class CatalogState:
+    """What the catalog has committed (read and changed only under the storage lock)."""
+
+    products: dict[ProductId, Product] = field(factory=dict)
+    product_codes: dict[str, ProductId] = field(factory=dict)
+    sku_codes: dict[str, ProductId] = field(factory=dict)
+    barcodes: dict[str, tuple[ProductId, str]] = field(factory=dict)
+    brands: dict[BrandId, Brand] = field(factory=dict)
+    tags: dict[TagId, Tag] = field(factory=dict)
+    reviews: dict[ReviewId, Review] = field(factory=dict)
+    review_lines: dict[str, ReviewId] = field(factory=dict)
+    #: (product, change), in commit order.
+    price_history: list[tuple[ProductId, PriceChange]] = field(factory=list)
+
+
+def _copy_brand(brand: Brand) -> Brand:
+    return Brand(brand.id, brand.name, brand.version)
+
+
+def _copy_tag(tag: Tag) -> Tag:
+    return Tag(tag.id, tag.name, tag.version)
+
+
+def _copy_review(review: Review) -> Review:
+    return evolve(review, events=[])
+
+
+class CatalogParticipant:
+    """A unit of work's staged catalog writes; see :class:`MemoryParticipant`."""
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self.uow = uow
+        self.state = uow.storage.context_state("catalog", CatalogState)
+        self.lock = uow.storage.lock
+        self.reset()
+
+    def reset(self) -> None:
+        self.products: dict[ProductId, Product] = {}
+        self.product_base: dict[ProductId, int] = {}  # version read (0: new)
+        self.barcodes: dict[str, tuple[ProductId, str]] = {}
+        self.barcodes_of: dict[ProductId, set[str]] = {}
+        self.sku_codes: dict[str, ProductId] = {}
+        self.product_codes: dict[str, ProductId] = {}
+        self.brands: dict[BrandId, Brand] = {}
+        self.brand_base: dict[BrandId, int] = {}
+        self.tags: dict[TagId, Tag | None] = {}
+        self.tag_base: dict[TagId, int] = {}
+        self.reviews: dict[ReviewId, Review] = {}
+        self.review_base: dict[ReviewId, int] = {}
+        self.history: list[tuple[ProductId, PriceChange]] = []
+
+    # -- uniqueness --------------------------------------------------------------------
+    def _sku_owner(self, code: str) -> ProductId | None:
+        if code in self.sku_codes:
+            return self.sku_codes[code]
+        return self.state.sku_codes.get(code)
+
+    def _barcode_owner(self, barcode: str) -> tuple[ProductId, str] | None:
+        if barcode in self.barcodes:
+            return self.barcodes[barcode]
+        owner = self.state.barcodes.get(barcode)
+        if owner is not None and owner[0] in self.products:
+            return None  # that product is staged: its staged barcodes decide
+        return owner
+
+    def _check_product(self, product: Product, *, committed_only: bool = False) -> None:
+        owner = (
+            self.state.product_codes.get(product.code)
+            if committed_only
+            else self.product_codes.get(product.code, self.state.product_codes.get(product.code))
+        )
+        if owner is not None and owner != product.id:
+            raise DuplicateProductCode(product.code)
+        for sku in product.skus:
+            other = (
+                self.state.sku_codes.get(sku.code) if committed_only else self._sku_owner(sku.code)
+            )
+            if other is not None and other != product.id:
+                raise DuplicateSkuCode(sku.code, other)
+            if sku.barcode is not None:
+                held = (
+                    self.state.barcodes.get(sku.barcode)
+                    if committed_only
+                    else self._barcode_owner(sku.barcode)
+                )
+                if (
+                    held is not None
+                    and held[0] != product.id
+                    and (not committed_only or held[0] not in self.products)
+                ):
+                    raise DuplicateBarcode(sku.barcode, held[1])
+
+    def stage_product(self, product: Product) -> None:
+        with self.lock:
+            self._check_product(product)
+        self.products[product.id] = product.copy()
+        self.product_codes[product.code] = product.id
+        for sku in product.skus:
+            self.sku_codes[sku.code] = product.id
+        for old in self.barcodes_of.pop(product.id, set()):
+            self.barcodes.pop(old, None)
+        mine = {s.barcode: s.code for s in product.skus if s.barcode is not None}
+        self.barcodes.update({b: (product.id, code) for b, code in mine.items()})
+        self.barcodes_of[product.id] = set(mine)
+        self.history.extend((product.id, change) for change in product.price_log)
+        product.price_log.clear()
+        self.uow.seen.add(product)
+
+    def _name_owner(self, kind: str, name: str, id: str) -> str | None:
+        key = name_key(name)
+        staged: dict[str, Brand] | dict[str, Tag | None] = (
+            self.brands if kind == "brand" else self.tags  # type: ignore[assignment]
+        )
+        committed: dict[str, Brand] | dict[str, Tag] = (
+            self.state.brands if kind == "brand" else self.state.tags  # type: ignore[assignment]
+        )
+        for other_id, other in staged.items():
+            if other is not None and other_id != id and name_key(other.name) == key:
+                return other_id
+        for other_id, other in committed.items():
+            if other_id != id and other_id not in staged and name_key(other.name) == key:
+                return other_id
+        return None
+
+    # -- MemoryParticipant -------------------------------------------------------------
+    def check(self) -> None:
+        state = self.state
+        for id, base in self.product_base.items():
+            current = state.products.get(id)
+            if (current.version if current is not None else 0) != base:
+                raise ConcurrencyConflict("product", f"{id} changed since it was read")
+        for product in self.products.values():
+            self._check_product(product, committed_only=True)
+        for bid, base in self.brand_base.items():
+            stored = state.brands.get(bid)
+            if (stored.version if stored is not None else 0) != base:
+                raise ConcurrencyConflict("brand", bid)
+        for tid, base in self.tag_base.items():
+            tag = state.tags.get(tid)
+            if (tag.version if tag is not None else 0) != base:
+                raise ConcurrencyConflict("tag", tid)
+        for brand in self.brands.values():
+            owner = self._name_owner("brand", brand.name, brand.id)
+            if owner is not None:
+                raise DuplicateBrandName(brand.name, owner)
+        for tag_or_none in self.tags.values():
+            if tag_or_none is not None:
+                owner = self._name_owner("tag", tag_or_none.name, tag_or_none.id)
+                if owner is not None:
+                    raise DuplicateTagName(tag_or_none.name, owner)
+        for rid, base in self.review_base.items():
+            stored_review = state.reviews.get(rid)
+            if (stored_review.version if stored_review is not None else 0) != base:
+                raise ConcurrencyConflict("review", rid)
+        for review in self.reviews.values():
+            line_owner = state.review_lines.get(review.order_line)
+            if line_owner is not None and line_owner != review.id:
+                raise DuplicateReview(review.order_line)
+
+    def apply(self) -> None:
+        state = self.state
+        for product in self.products.values():
+            old = state.products.get(product.id)
+            if old is not None:
+                for sku in old.skus:
+                    if sku.barcode is not None:
+                        state.barcodes.pop(sku.barcode, None)
+            state.products[product.id] = product
+            state.product_codes[product.code] = product.id
+            for sku in product.skus:
+                state.sku_codes[sku.code] = product.id
+                if sku.barcode is not None:
+                    state.barcodes[sku.barcode] = (product.id, sku.code)
+        state.price_history.extend(self.history)
+        state.brands.update(self.brands)
+        for tid, tag in self.tags.items():
+            if tag is None:
+                state.tags.pop(tid, None)
+            else:
+                state.tags[tid] = tag
+        for review in self.reviews.values():
+            state.reviews[review.id] = review
+            state.review_lines[review.order_line] = review.id
+
+
+class _Repo:
+    def __init__(self, part: CatalogParticipant) -> None:
+        self._part = part
+
+
+class MemoryProductRepository(_Repo):
+    """Products in memory: copies in, copies out, versions checked at save and commit."""
+
+    def _current(self, id: ProductId) -> Product | None:
+        part = self._part
+        if id in part.products:
+            return part.products[id]
+        with part.lock:
+            return part.state.products.get(id)
+
+    def get(self, id: ProductId) -> Product:
+        product = self._current(id)
+        if product is None:
+            raise ProductNotFound(id)
+        self._part.product_base.setdefault(id, product.version)
+        return product.copy()
+
+    def find_by_codes(self, codes: Sequence[str]) -> dict[str, Product]:
+        part = self._part
+        out: dict[str, Product] = {}
+        for code in codes:
+            with part.lock:
+                id = part.product_codes.get(code) or part.state.product_codes.get(code)
+            if id is not None:
+                out[code] = self.get(id)
+        return out
+
+    def add(self, products: Sequence[Product]) -> None:
+        part = self._part
+        for product in products:
+            if self._current(product.id) is not None or product.version != 0:
+                raise ConcurrencyConflict("product", f"{product.id} exists already")
+            part.product_base[product.id] = 0
+            product.version = 1
+            part.stage_product(product)
+
+    def save(self, product: Product) -> None:
+        part = self._part
+        current = self._current(product.id)
+        if current is None:
+            raise ProductNotFound(product.id)
+        part.product_base.setdefault(product.id, current.version)
+        if product.version != current.version:
+            raise ConcurrencyConflict(
+                "product", f"saved v{product.version}, store v{current.version}"
+            )
+        if _same(product, current) and not product.events:
+            return
+        product.version += 1
+        part.stage_product(product)
+
+    def tagged(self, tag: TagId) -> list[ProductId]:
+        part = self._part
+        with part.lock:
+            ids = {p.id for p in part.state.products.values() if tag in p.tags}
+        ids -= {i for i, p in part.products.items() if tag not in p.tags}
+        ids |= {i for i, p in part.products.items() if tag in p.tags}
+        return sorted(ids)
+
+    def sku_owners(self, codes: Sequence[str]) -> dict[str, ProductId]:
+        part = self._part
+        with part.lock:
+            found = {c: part._sku_owner(c) for c in codes}
+        return {c: owner for c, owner in found.items() if owner is not None}
+
+    def barcode_owners(self, barcodes: Sequence[str]) -> dict[str, ProductId]:
+        part = self._part
+        with part.lock:
+            found = {b: part._barcode_owner(b) for b in barcodes}
+        return {b: owner[0] for b, owner in found.items() if owner is not None}
+
+    def known_categories(self, ids: Sequence[CategoryId]) -> set[CategoryId]:
+        queries = self._part.uow.storage.categories
+        found: set[CategoryId] = set()
+        for id in ids:
+            try:
+                queries.get(id)
+            except CategoryNotFound:
+                continue
+            found.add(id)
+        return found
+
+
+class MemoryBrandRepository(_Repo):
+    """Brands in memory."""
+
+    def get(self, id: str) -> Brand:
+        part = self._part
+        brand = part.brands.get(BrandId(id))
+        if brand is None:
+            with part.lock:
+                brand = part.state.brands.get(BrandId(id))
+        if brand is None:
+            raise BrandNotFound(id)
+        part.brand_base.setdefault(brand.id, brand.version)
+        return _copy_brand(brand)
+
+    def find_by_name(self, name: str) -> Brand | None:
+        with self._part.lock:
+            owner = self._part._name_owner("brand", name, "")
+        return self.get(owner) if owner is not None else None
+
+    def add(self, brand: Brand) -> None:
+        self._stage(brand, new=True)
+
+    def save(self, brand: Brand) -> None:
+        self._stage(brand, new=False)
+
+    def _stage(self, brand: Brand, *, new: bool) -> None:
+        part = self._part
+        with part.lock:
+            owner = part._name_owner("brand", brand.name, brand.id)
+        if owner is not None:
+            raise DuplicateBrandName(brand.name, owner)
+        if new:
+            part.brand_base[brand.id] = 0
+        brand.version += 1
+        part.brands[brand.id] = _copy_brand(brand)
+        part.uow.seen.add(brand)
+
+
+class MemoryTagRepository(_Repo):
+    """Tags in memory."""
+
+    def get(self, id: str) -> Tag:
+        part = self._part
+        if TagId(id) in part.tags:
+            tag = part.tags[TagId(id)]
+        else:
+            with part.lock:
+                tag = part.state.tags.get(TagId(id))
+        if tag is None:
+            raise TagNotFound(id)
+        part.tag_base.setdefault(tag.id, tag.version)
+        return _copy_tag(tag)
+
+    def find_by_name(self, name: str) -> Tag | None:
+        with self._part.lock:
+            owner = self._part._name_owner("tag", name, "")
+        return self.get(owner) if owner is not None else None
+
+    def add(self, tag: Tag) -> None:
+        self._stage(tag, new=True)
+
+    def save(self, tag: Tag) -> None:
+        self._stage(tag, new=False)
+
+    def delete(self, tag: Tag) -> None:
+        part = self._part
+        part.tag_base.setdefault(tag.id, tag.version)
+        part.tags[tag.id] = None
+        part.uow.seen.add(tag)
+
+    def _stage(self, tag: Tag, *, new: bool) -> None:
+        part = self._part
+        with part.lock:
+            owner = part._name_owner("tag", tag.name, tag.id)
+        if owner is not None:
+            raise DuplicateTagName(tag.name, owner)
+        if new:
+            part.tag_base[tag.id] = 0
+        tag.version += 1
+        part.tags[tag.id] = _copy_tag(tag)
+        part.uow.seen.add(tag)
+
+
+class MemoryReviewRepository(_Repo):
+    """Reviews in memory; one per order line."""
+
+    def get(self, id: ReviewId) -> Review:
+        part = self._part
+        review = part.reviews.get(id)
+        if review is None:
+            with part.lock:
+                review = part.state.reviews.get(id)
+        if review is None:
+            raise ReviewNotFound(id)
+        part.review_base.setdefault(id, review.version)
+        return _copy_review(review)
+
+    def add(self, review: Review) -> None:
+        part = self._part
+        with part.lock:
+            taken = part.state.review_lines.get(review.order_line)
+        if taken is not None or any(
+            r.order_line == review.order_line for r in part.reviews.values()
+        ):
+            raise DuplicateReview(review.order_line)
+        part.review_base[review.id] = 0
+        self._stage(review)
+
+    def save(self, review: Review) -> None:
+        self._stage(review)
+
+    def _stage(self, review: Review) -> None:
+        review.version += 1
+        self._part.reviews[review.id] = _copy_review(review)
+        self._part.uow.seen.add(review)
+
+
+def catalog_repositories(
+    uow: MemoryUnitOfWork,
+) -> tuple[
+    MemoryProductRepository, MemoryBrandRepository, MemoryTagRepository, MemoryReviewRepository
+]:
+    """The catalog's repositories for a unit of work, joined to its atomic commit."""
+    part = CatalogParticipant(uow)
+    uow.join(part)
+    return (
+        MemoryProductRepository(part),
+        MemoryBrandRepository(part),
+        MemoryTagRepository(part),
+        MemoryReviewRepository(part),
+    )
