@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import commerce_core.catalog  # noqa: F401  (registers the catalog's errors)
+from commerce_core import pricing as _pricing  # noqa: F401  (registers the pricing errors)
 from commerce_core.kernel.errors import CommerceError
 
 ROOT = Path(__file__).resolve().parents[2]
