@@ -84,7 +84,7 @@ def price(
         best = _finish(base, chosen, later)
         bare = _finish(base, [], later)
         evaluated = 1
-    _explain_unchosen(best, picks, chosen)
+    _explain_unchosen(best, picks, chosen, context.selected_coupons)
     ids = tuple(h.id for h, _ in sorted(chosen, key=pick_key))
     total, without = _total(best), _total(bare)
     how = "chosen automatically" if automatic else "as selected"
@@ -236,13 +236,20 @@ def _most_points(base: Run, goods: int) -> int:
     return 0
 
 
-def _explain_unchosen(run: Run, picks: list[Pick], chosen: list[Pick]) -> None:
-    taken = {id(p) for p in chosen}
+def _explain_unchosen(
+    run: Run, picks: list[Pick], chosen: list[Pick], selected: tuple[str, ...] | None
+) -> None:
+    taken = {h.id for h, _ in chosen} | set(selected or ())
     entry = run.coupon_entry if run.coupon_entry is not None else run.cur
+    why = (
+        "not selected"
+        if selected is not None
+        else "another combination makes the customer pay less"
+    )
     for pick in picks:
-        if id(pick) in taken:
-            continue
         held, rule = pick
+        if held.id in taken:
+            continue
         if isinstance(rule, Coupon) and coupon_value(run, rule, held, entry) is None:
             continue
         if isinstance(rule, ShippingCoupon) and rule.threshold is not None:
@@ -256,12 +263,7 @@ def _explain_unchosen(run: Run, picks: list[Pick], chosen: list[Pick]) -> None:
                     coupon=held.id,
                 )
                 continue
-        run.reject(
-            rule,
-            Reason.COUPON_NOT_CHOSEN,
-            coupon=held.id,
-            detail="another combination makes the customer pay less",
-        )
+        run.reject(rule, Reason.COUPON_NOT_CHOSEN, coupon=held.id, detail=why)
 
 
 def _breakdown(run: Run, choice: CouponChoice) -> PriceBreakdown:
