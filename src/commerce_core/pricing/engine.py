@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import combinations, product
 
 from commerce_core.kernel.money import Money
@@ -77,8 +77,7 @@ def price(
     picks = _candidates(base)
     automatic = context.selected_coupons is None
     if automatic:
-        best, chosen, evaluated = _best(base, picks, later)
-        bare = _finish(base, [], later)
+        best, chosen, evaluated, bare = _best(base, picks, later)
     else:
         chosen = _selected(base, picks, context.selected_coupons or ())
         best = _finish(base, chosen, later)
@@ -178,7 +177,9 @@ def _bound(base: Run, pick: Pick) -> int:
     return eligible if nominal is None else min(eligible, nominal.minor)
 
 
-def _best(base: Run, picks: list[Pick], later: tuple[Stage, ...]) -> tuple[Run, list[Pick], int]:
+def _best(
+    base: Run, picks: list[Pick], later: tuple[Stage, ...]
+) -> tuple[Run, list[Pick], int, Run]:
     """The combination of coupons the customer pays least with (exact branch and bound).
 
     Ties: fewer coupons, then the smaller coupon ids. A combination is skipped when even
@@ -212,7 +213,7 @@ def _best(base: Run, picks: list[Pick], later: tuple[Stage, ...]) -> tuple[Run, 
         return sorted(h.id for h, _ in combo)
 
     ranked = sorted(combos, key=lambda c: (lower(c), len(c), ids(c)))
-    best_run = _finish(base, [], later)
+    bare = best_run = _finish(base, [], later)
     best: list[Pick] = []
     best_key: tuple[int, int, list[str]] = (_total(best_run), 0, [])
     evaluated = 1
@@ -226,7 +227,7 @@ def _best(base: Run, picks: list[Pick], later: tuple[Stage, ...]) -> tuple[Run, 
         key = (_total(run), len(combo), ids(combo))
         if key < best_key:
             best_run, best, best_key = run, combo, key
-    return best_run, best, evaluated
+    return best_run, best, evaluated, bare
 
 
 def _most_points(base: Run, goods: int) -> int:
@@ -266,8 +267,24 @@ def _explain_unchosen(
         run.reject(rule, Reason.COUPON_NOT_CHOSEN, coupon=held.id, detail=why)
 
 
+def _trusted(code: str) -> Callable[[int, str], Money]:
+    """Money built without re-validating: the engine's amounts are ints it computed
+    between 0 and the cart's subtotal, in the cart's validated currency."""
+    new = object.__new__
+    put = object.__setattr__
+
+    def make(minor: int, _: str) -> Money:  # same call shape as Money(minor, code)
+        value = new(Money)
+        put(value, "minor", minor)
+        put(value, "currency", code)
+        return value
+
+    return make
+
+
 def _breakdown(run: Run, choice: CouponChoice) -> PriceBreakdown:
     code = run.cart.currency
+    money = _trusted(code)
     lines: list[PricedLine] = []
     subtotal = 0
     for i, line in enumerate(run.lines):
@@ -278,23 +295,23 @@ def _breakdown(run: Run, choice: CouponChoice) -> PriceBreakdown:
                 line.sku,
                 line.quantity,
                 line.unit_price,
-                Money(run.item_unit[i], code),
-                Money(sub, code),
-                tuple(LineDiscount(r, Money(a, code)) for r, a in run.shares[i]),
-                Money(sub - run.cur[i], code),
-                Money(run.cur[i], code),
+                money(run.item_unit[i], code),
+                money(sub, code),
+                tuple(LineDiscount(r, money(a, code)) for r, a in run.shares[i]),
+                money(sub - run.cur[i], code),
+                money(run.cur[i], code),
             )
         )
     goods = sum(run.cur)
     tid, fee, off, free = run.shipping
-    shipping = ShippingCharge(tid, Money(fee, code), Money(off, code), Money(fee - off, code), free)
+    shipping = ShippingCharge(tid, money(fee, code), money(off, code), money(fee - off, code), free)
     applied = tuple(
         Applied(
             rule.id,
             rule.kind,
             stage,
-            Money(amount, code),
-            tuple(LineShare(run.lines[i].sku, Money(a, code)) for i, a in rows),
+            money(amount, code),
+            tuple(LineShare(run.lines[i].sku, money(a, code)) for i, a in rows),
             capped,
             coupon,
             detail,
@@ -306,8 +323,8 @@ def _breakdown(run: Run, choice: CouponChoice) -> PriceBreakdown:
             rid,
             kind,
             reason,
-            None if needs is None else Money(needs, code),
-            None if has is None else Money(has, code),
+            None if needs is None else money(needs, code),
+            None if has is None else money(has, code),
             needs_items,
             has_items,
             coupon,
@@ -319,9 +336,9 @@ def _breakdown(run: Run, choice: CouponChoice) -> PriceBreakdown:
         Hint(
             rid,
             kind,
-            None if missing is None else Money(missing, code),
+            None if missing is None else money(missing, code),
             items,
-            Money(gain, code),
+            money(gain, code),
             detail,
         )
         for rid, kind, missing, items, gain, detail in _best_hints(run.hints)
@@ -329,13 +346,13 @@ def _breakdown(run: Run, choice: CouponChoice) -> PriceBreakdown:
     return PriceBreakdown(
         code,
         tuple(lines),
-        Money(subtotal, code),
-        Money(subtotal - goods, code),
-        Money(goods, code),
+        money(subtotal, code),
+        money(subtotal - goods, code),
+        money(goods, code),
         shipping,
         run.points_used,
-        Money(run.points_value, code),
-        Money(goods + fee - off, code),
+        money(run.points_value, code),
+        money(goods + fee - off, code),
         applied,
         rejected,
         hints,

@@ -103,25 +103,57 @@ class Scope:
     exclude_skus: tuple[str, ...] = field(default=(), validator=texts("exclude_skus"))
     exclude_tags: tuple[str, ...] = field(default=(), validator=texts("exclude_tags"))
 
+    _include: frozenset[tuple[str, str]] = field(init=False, eq=False, repr=False)
+    _exclude: frozenset[tuple[str, str]] = field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        def tagged(*pairs: tuple[str, tuple[str, ...]]) -> frozenset[tuple[str, str]]:
+            return frozenset((tag, value) for tag, values in pairs for value in values)
+
+        object.__setattr__(
+            self,
+            "_include",
+            tagged(
+                ("category", self.categories),
+                ("brand", self.brands),
+                ("product", self.products),
+                ("sku", self.skus),
+                ("tag", self.tags),
+            ),
+        )
+        object.__setattr__(
+            self,
+            "_exclude",
+            tagged(
+                ("category", self.exclude_categories),
+                ("brand", self.exclude_brands),
+                ("product", self.exclude_products),
+                ("sku", self.exclude_skus),
+                ("tag", self.exclude_tags),
+            ),
+        )
+
     def matches(self, line: CartLine) -> bool:
         """Whether ``line`` is in this scope."""
-        if (
-            line.sku in self.exclude_skus
-            or (line.product is not None and line.product in self.exclude_products)
-            or (line.brand is not None and line.brand in self.exclude_brands)
-            or any(c in self.exclude_categories for c in line.category_path)
-            or any(t in self.exclude_tags for t in line.tags)
-        ):
+        return self.matches_features(features(line))
+
+    def matches_features(self, feats: frozenset[tuple[str, str]]) -> bool:
+        """Like :meth:`matches`, given the line's :func:`features`."""
+        if not self._exclude.isdisjoint(feats):
             return False
-        if not (self.categories or self.brands or self.products or self.skus or self.tags):
-            return True
-        return (
-            line.sku in self.skus
-            or (line.product is not None and line.product in self.products)
-            or (line.brand is not None and line.brand in self.brands)
-            or any(c in self.categories for c in line.category_path)
-            or any(t in self.tags for t in line.tags)
-        )
+        return not self._include or not self._include.isdisjoint(feats)
+
+
+def features(line: CartLine) -> frozenset[tuple[str, str]]:
+    """What a scope can match on a line: its SKU, product, brand, categories and tags."""
+    out = {("sku", line.sku)}
+    if line.product is not None:
+        out.add(("product", line.product))
+    if line.brand is not None:
+        out.add(("brand", line.brand))
+    out.update(("category", c) for c in line.category_path)
+    out.update(("tag", t) for t in line.tags)
+    return frozenset(out)
 
 
 @frozen

@@ -12,7 +12,14 @@ from decimal import Decimal
 from commerce_core.kernel.money import Rounding, allocate, round_fraction
 from commerce_core.pricing.breakdown import Reason
 from commerce_core.pricing.cart import Cart, CartLine, HeldCoupon, PricingContext
-from commerce_core.pricing.rules import Coupon, PricingPolicy, Rule, ShippingCoupon, Stage
+from commerce_core.pricing.rules import (
+    Coupon,
+    PricingPolicy,
+    Rule,
+    ShippingCoupon,
+    Stage,
+    features,
+)
 from commerce_core.pricing.ruleset import RuleSet
 
 #: (rule, stage, amount, [(line index, amount)], capped, coupon id, detail)
@@ -84,6 +91,7 @@ class Run:
         "coupon_entry",
         "ctx",
         "cur",
+        "features",
         "groups",
         "hints",
         "item_unit",
@@ -95,8 +103,10 @@ class Run:
         "policy",
         "rejected",
         "rules",
+        "scopes",
         "shares",
         "shipping",
+        "symbol",
     )
 
     def __init__(self, cart: Cart, ctx: PricingContext, rules: RuleSet) -> None:
@@ -128,6 +138,11 @@ class Run:
         self.points_value = 0
         #: (template id, fee, discount, free reason)
         self.shipping: tuple[str | None, int, int, str | None] = (None, 0, 0, None)
+        #: rule id → indexes of the lines in its scope; shared by copies (lines never change)
+        self.scopes: dict[str, frozenset[int]] = {}
+        self.features = [features(line) for line in self.lines]
+        info = cart.lines[0].unit_price.currency_info
+        self.symbol = (info.symbol, info.exponent, info.scale)
 
     def copy(self) -> Run:
         """An independent copy (values are shared, lists are not)."""
@@ -146,7 +161,17 @@ class Run:
         new.coupon_entry = self.coupon_entry
         new.points_used, new.points_value = self.points_used, self.points_value
         new.shipping = self.shipping
+        new.scopes = self.scopes
+        new.features = self.features
+        new.symbol = self.symbol
         return new
+
+    def fmt(self, minor: int) -> str:
+        """An amount for an explanation (``¥1,234.50``), as ``Money.format`` writes it."""
+        symbol, exponent, scale = self.symbol
+        whole, frac = divmod(abs(minor), scale)
+        text = f"{whole:,}" + (f".{frac:0{exponent}d}" if exponent else "")
+        return f"{'-' if minor < 0 else ''}{symbol}{text}"
 
     # -- bookkeeping --------------------------------------------------------------------
     def reject(
@@ -215,14 +240,23 @@ class Run:
         self.applied.append((rule, stage, amount, rows, capped, coupon, detail))
         return amount
 
+    def in_scope(self, rule: Rule) -> frozenset[int]:
+        """Indexes of the lines in the rule's scope (all lines for a rule without one)."""
+        found = self.scopes.get(rule.id)
+        if found is None:
+            scope = getattr(rule, "scope", None)
+            found = frozenset(
+                i
+                for i, feats in enumerate(self.features)
+                if scope is None or scope.matches_features(feats)
+            )
+            self.scopes[rule.id] = found
+        return found
+
     def scope_lines(self, rule: Rule, exclude: list[bool]) -> list[int]:
-        """Indexes of lines in the rule's scope and not excluded by flags."""
-        scope = getattr(rule, "scope", None)
-        return [
-            i
-            for i, line in enumerate(self.lines)
-            if not exclude[i] and (scope is None or scope.matches(line))
-        ]
+        """Indexes of lines in the rule's scope and not excluded by flags, in SKU order."""
+        scoped = self.in_scope(rule)
+        return [i for i in range(len(self.lines)) if i in scoped and not exclude[i]]
 
     def goods(self) -> int:
         """What the goods cost now."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from commerce_core.kernel.money import Money
 from commerce_core.pricing.breakdown import Reason
 from commerce_core.pricing.rules import (
     BundlePrice,
@@ -23,7 +22,7 @@ from commerce_core.pricing.run import Run, ineligible, pay_rate
 
 def fmt(run: Run, minor: int) -> str:
     """An amount for an explanation, in the cart's currency (``¥12.30``)."""
-    return Money(minor, run.cart.currency).format()
+    return run.fmt(minor)
 
 
 def _item_price(run: Run, rule: Rule, i: int) -> int | None:
@@ -40,14 +39,14 @@ def _item_price(run: Run, rule: Rule, i: int) -> int | None:
                 return tp.price.minor
         return None
     if isinstance(rule, MemberDiscount):
-        if not rule.scope.matches(line):
+        if i not in run.in_scope(rule):
             return None
         for tr in rule.rates:
             if tr.tier == run.ctx.customer_tier:
                 return pay_rate(unit, tr.rate, run.policy.rounding)
         return None
     if isinstance(rule, ItemDiscount):
-        if not rule.scope.matches(line):
+        if i not in run.in_scope(rule):
             return None
         if rule.rate is not None:
             return pay_rate(unit, rule.rate, run.policy.rounding)
