@@ -10,6 +10,7 @@ from attrs import frozen
 from rich.console import Console
 from rich.text import Text
 
+from commerce_cli.pricing import run_pricing_demo
 from commerce_cli.render import category_tree
 from commerce_core import Actor, Commerce, CommerceError
 from commerce_core.catalog import (
@@ -136,4 +137,6 @@ def run_demo(commerce: Commerce, console: Console, *, actor: Actor) -> DemoResul
             style="green",
         )
     )
+    console.print()
+    run_pricing_demo(console)
     return result

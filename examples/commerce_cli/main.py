@@ -18,6 +18,7 @@ from rich.text import Text
 
 from commerce_cli.db import db_app
 from commerce_cli.demo import run_demo
+from commerce_cli.pricing import price_command
 from commerce_cli.render import (
     category_tree,
     category_view_data,
@@ -256,6 +257,7 @@ def categories_delete(
 # -- operations ------------------------------------------------------------------------
 app.add_typer(db_app, name="db")
 app.command()(worker)
+app.command("price")(price_command)
 
 
 def _tolerate_narrow_encodings() -> None:

@@ -253,6 +253,9 @@ def _explain_unchosen(
             continue
         if isinstance(rule, Coupon) and coupon_value(run, rule, held, entry) is None:
             continue
+        if isinstance(rule, ShippingCoupon) and run.shipping[1] == run.shipping[2]:
+            run.reject(rule, Reason.ALREADY_FREE, coupon=held.id)
+            continue
         if isinstance(rule, ShippingCoupon) and rule.threshold is not None:
             goods = run.goods()
             if goods < rule.threshold.minor:
