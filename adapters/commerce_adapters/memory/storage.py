@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from attrs import define, evolve, field
 
+from commerce_adapters.memory.marketing import MemoryCouponLedger, MemoryMarketingQueries
 from commerce_core.app.ports import (
     IdempotencyRecord,
     OutboxMessage,
@@ -120,6 +121,10 @@ class MemoryStorage:
     @property
     def categories(self) -> MemoryCategoryQueries:
         return MemoryCategoryQueries(self)
+
+    @property
+    def marketing(self) -> MemoryMarketingQueries:
+        return MemoryMarketingQueries(self)
 
     def close(self) -> None:
         self._closed = True
@@ -325,6 +330,7 @@ class MemoryUnitOfWork:
         self.outbox = MemoryOutbox(self)
         self.idempotency = MemoryIdempotencyStore(self)
         self.timers = MemoryTimerStore(self)
+        self.coupons = MemoryCouponLedger(self)
 
     @property
     def storage(self) -> MemoryStorage:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
 from commerce_adapters.sqlalchemy import tables as t
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translate, translating
+from commerce_adapters.sqlalchemy.marketing import SqlCouponLedger, SqlMarketingQueries
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Timer, TimerStatus
 from commerce_core.app.unit_of_work import SeenAggregates
 from commerce_core.catalog.errors import CategoryNotFound
@@ -375,6 +376,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self)
         self.idempotency = SqlIdempotencyStore(self)
         self.timers = SqlTimerStore(self)
+        self.coupons = SqlCouponLedger(self)
 
     @property
     def connection(self) -> Connection:
@@ -544,6 +546,10 @@ class SqlStorage:
     @property
     def categories(self) -> SqlCategoryQueries:
         return SqlCategoryQueries(self)
+
+    @property
+    def marketing(self) -> SqlMarketingQueries:
+        return SqlMarketingQueries(self)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -31,6 +31,8 @@ from commerce_core.kernel.errors import (
 from commerce_core.kernel.ids import IdGenerator
 from commerce_core.kernel.messages import Command, DomainEvent
 from commerce_core.kernel.validation import check_text
+from commerce_core.marketing.ports import MarketingQueries
+from commerce_core.marketing.use_cases import HANDLERS as MARKETING_HANDLERS
 
 __all__ = ["DEFAULT_URL", "Commerce", "RunReport"]
 
@@ -41,7 +43,7 @@ R = TypeVar("R")
 DEFAULT_URL = "sqlite:///commerce.db"
 
 #: Every handler the library ships, by command type.
-BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {**CATALOG_HANDLERS}
+BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {**CATALOG_HANDLERS, **MARKETING_HANDLERS}
 
 #: Timer attempts that fail unexpectedly before the timer is given up on.
 MAX_TIMER_ATTEMPTS = 5
@@ -173,6 +175,11 @@ class Commerce:
     def categories(self) -> CategoryQueries:
         """Reads of the category tree."""
         return self.storage.categories
+
+    @property
+    def marketing(self) -> MarketingQueries:
+        """Reads of coupon templates, their use counts, and customers' coupons."""
+        return self.storage.marketing
 
     # -- timers ------------------------------------------------------------------------
     def _write(self, work: Callable[[UnitOfWork], R]) -> R:

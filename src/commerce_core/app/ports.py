@@ -12,6 +12,7 @@ from attrs import field, frozen
 from commerce_core.catalog.ports import CatalogUnitOfWork, CategoryQueries
 from commerce_core.kernel.actors import Actor
 from commerce_core.kernel.messages import DomainEvent
+from commerce_core.marketing.ports import MarketingQueries, MarketingUnitOfWork
 
 __all__ = [
     "IdempotencyRecord",
@@ -164,7 +165,7 @@ class TimerStore(Protocol):
         ...
 
 
-class UnitOfWork(CatalogUnitOfWork, Protocol):
+class UnitOfWork(CatalogUnitOfWork, MarketingUnitOfWork, Protocol):
     """One transaction over every repository and store.
 
     Leaving the ``with`` block without :meth:`commit` rolls everything back.
@@ -204,5 +205,8 @@ class Storage(Protocol):
 
     @property
     def categories(self) -> CategoryQueries: ...
+
+    @property
+    def marketing(self) -> MarketingQueries: ...
 
     def close(self) -> None: ...

@@ -115,4 +115,4 @@ def test_best_choice_equals_brute_force(
             )
             totals.append((price(cart, chosen, ruleset).total.minor, n, sorted(combo)))
     assert best.total.minor == min(totals)[0]
-    assert list(best.coupons.chosen) == min(totals)[2]
+    assert sorted(best.coupons.chosen) == min(totals)[2]
