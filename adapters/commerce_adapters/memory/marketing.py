@@ -8,23 +8,32 @@ can never count past a limit (the loser conflicts and its command is retried).
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from attrs import define, evolve, field
 
 from commerce_core.kernel.errors import ConcurrencyConflict
-from commerce_core.marketing.errors import CouponTemplateNotFound
+from commerce_core.marketing.campaigns import Campaign, CampaignStatus
+from commerce_core.marketing.errors import CampaignNotFound, CouponTemplateNotFound
 from commerce_core.marketing.model import (
     CouponStatus,
     CouponTemplate,
     IssuedCoupon,
     TemplateUsage,
 )
+from commerce_core.marketing.ports import CampaignView, live_rule_set
+from commerce_core.pricing import PricingPolicy, RuleSet
 
 if TYPE_CHECKING:
     from commerce_adapters.memory.storage import MemoryStorage, MemoryUnitOfWork
 
-__all__ = ["MarketingState", "MemoryCouponLedger", "MemoryMarketingQueries"]
+__all__ = [
+    "MarketingState",
+    "MemoryCampaignRepository",
+    "MemoryCouponLedger",
+    "MemoryMarketingQueries",
+]
 
 
 @define
@@ -36,6 +45,70 @@ class MarketingState:
     issued: Counter[str] = field(factory=Counter)
     used: Counter[str] = field(factory=Counter)
     customer_used: Counter[tuple[str, str]] = field(factory=Counter)
+    campaigns: dict[str, CampaignView] = field(factory=dict)
+    #: Bumped by every campaign write; the active rule sets are cached per generation.
+    generation: int = 0
+    rule_sets: dict[tuple[frozenset[str], PricingPolicy], RuleSet] = field(factory=dict)
+
+
+class MemoryCampaignRepository:
+    """Campaigns of one memory unit of work, saved with an optimistic version check."""
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._storage: MemoryStorage = uow.storage
+        self._state = self._storage.context_state("marketing", MarketingState)
+        self.reset()
+        uow.join(self)
+
+    def reset(self) -> None:
+        self._writes: dict[str, tuple[int | None, CampaignView]] = {}
+
+    def check(self) -> None:
+        for cid, (base, _) in self._writes.items():
+            committed = self._state.campaigns.get(cid)
+            if (committed.version if committed is not None else None) != base:
+                raise ConcurrencyConflict("campaign", cid)
+
+    def apply(self) -> None:
+        if not self._writes:
+            return
+        for cid, (_, view) in self._writes.items():
+            self._state.campaigns[cid] = view
+        self._state.generation += 1
+        self._state.rule_sets.clear()
+
+    def _view(self, id: str) -> CampaignView | None:
+        if id in self._writes:
+            return self._writes[id][1]
+        with self._storage.lock:
+            return self._state.campaigns.get(id)
+
+    def add(self, campaign: Campaign) -> None:
+        if self._view(campaign.id) is not None:
+            raise ConcurrencyConflict("campaign", f"{campaign.id} exists")
+        self._writes[campaign.id] = (None, CampaignView.of(campaign))
+
+    def get(self, id: str) -> Campaign | None:
+        view = self._view(id)
+        if view is None:
+            return None
+        return Campaign(
+            view.id, view.name, view.rules, view.starts_at, view.ends_at, view.status, view.version
+        )
+
+    def save(self, campaign: Campaign) -> None:
+        current = self._view(campaign.id)
+        if current is None or current.version != campaign.version:
+            raise ConcurrencyConflict("campaign", campaign.id)
+        base = self._writes[campaign.id][0] if campaign.id in self._writes else current.version
+        campaign.version += 1
+        self._writes[campaign.id] = (base, CampaignView.of(campaign))
+
+    def active(self) -> list[Campaign]:
+        with self._storage.lock:
+            ids = set(self._state.campaigns) | set(self._writes)
+        found = [self.get(i) for i in sorted(ids)]
+        return [c for c in found if c is not None and c.status is CampaignStatus.ACTIVE]
 
 
 class MemoryCouponLedger:
@@ -164,3 +237,23 @@ class MemoryMarketingQueries:
             state = self._storage.context_state("marketing", MarketingState)
             mine = [c for c in state.coupons.values() if c.customer == customer]
         return tuple(sorted(mine, key=lambda c: c.id))
+
+    def campaign(self, id: str) -> CampaignView:
+        with self._storage.lock:
+            view = self._storage.context_state("marketing", MarketingState).campaigns.get(id)
+        if view is None:
+            raise CampaignNotFound(id)
+        return view
+
+    def active_rules(self, at: datetime, policy: PricingPolicy | None = None) -> RuleSet:
+        policy = policy or PricingPolicy()
+        with self._storage.lock:
+            state = self._storage.context_state("marketing", MarketingState)
+            active = [c for c in state.campaigns.values() if c.status is CampaignStatus.ACTIVE]
+            live = frozenset(
+                c.id for c in active if c.starts_at <= at and (c.ends_at is None or at < c.ends_at)
+            )
+            cached = state.rule_sets.get((live, policy))
+            if cached is None:
+                cached = state.rule_sets[(live, policy)] = live_rule_set(active, at, policy)
+            return cached

@@ -10,7 +10,11 @@ from typing import Any, Protocol, Self, TypeVar
 
 from attrs import define, evolve, field
 
-from commerce_adapters.memory.marketing import MemoryCouponLedger, MemoryMarketingQueries
+from commerce_adapters.memory.marketing import (
+    MemoryCampaignRepository,
+    MemoryCouponLedger,
+    MemoryMarketingQueries,
+)
 from commerce_core.app.ports import (
     IdempotencyRecord,
     OutboxMessage,
@@ -331,6 +335,7 @@ class MemoryUnitOfWork:
         self.idempotency = MemoryIdempotencyStore(self)
         self.timers = MemoryTimerStore(self)
         self.coupons = MemoryCouponLedger(self)
+        self.campaigns = MemoryCampaignRepository(self)
 
     @property
     def storage(self) -> MemoryStorage:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
@@ -15,7 +16,11 @@ from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
 from commerce_adapters.sqlalchemy import tables as t
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translate, translating
-from commerce_adapters.sqlalchemy.marketing import SqlCouponLedger, SqlMarketingQueries
+from commerce_adapters.sqlalchemy.marketing import (
+    SqlCampaignRepository,
+    SqlCouponLedger,
+    SqlMarketingQueries,
+)
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Timer, TimerStatus
 from commerce_core.app.unit_of_work import SeenAggregates
 from commerce_core.catalog.errors import CategoryNotFound
@@ -377,6 +382,7 @@ class SqlUnitOfWork:
         self.idempotency = SqlIdempotencyStore(self)
         self.timers = SqlTimerStore(self)
         self.coupons = SqlCouponLedger(self)
+        self.campaigns = SqlCampaignRepository(self)
 
     @property
     def connection(self) -> Connection:
@@ -547,8 +553,9 @@ class SqlStorage:
     def categories(self) -> SqlCategoryQueries:
         return SqlCategoryQueries(self)
 
-    @property
+    @cached_property
     def marketing(self) -> SqlMarketingQueries:
+        # One per storage: it holds the cache of active campaigns.
         return SqlMarketingQueries(self)
 
     def close(self) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from commerce_core.kernel.errors import DomainError, NotFound
 
-__all__ = ["CouponLimitReached", "CouponNotFound", "CouponTemplateNotFound", "CouponUnavailable"]
+__all__ = [
+    "CampaignNotFound",
+    "CampaignRuleClash",
+    "CouponLimitReached",
+    "CouponNotFound",
+    "CouponTemplateNotFound",
+    "CouponUnavailable",
+]
 
 
 class CouponTemplateNotFound(NotFound):
@@ -55,3 +62,30 @@ class CouponUnavailable(DomainError):
         )
         self.coupon = coupon
         self.status = status
+
+
+class CampaignNotFound(NotFound):
+    """No campaign has this id."""
+
+    code = "campaign_not_found"
+
+    def __init__(self, id: str) -> None:
+        super().__init__("campaign", id)
+
+
+class CampaignRuleClash(DomainError):
+    """A campaign cannot go live: a rule id is already used by another live campaign."""
+
+    code = "campaign_rule_clash"
+
+    def __init__(self, campaign: str, rule: str, other: str) -> None:
+        super().__init__(
+            f"campaign {campaign!r} cannot go live: rule {rule!r} is also in active campaign "
+            f"{other!r}; give the rule another id or end {other!r} first",
+            campaign=campaign,
+            rule=rule,
+            other=other,
+        )
+        self.campaign = campaign
+        self.rule = rule
+        self.other = other

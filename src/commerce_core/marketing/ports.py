@@ -3,11 +3,76 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
+from attrs import frozen
+
+from commerce_core.kernel.actors import Actor
+from commerce_core.kernel.messages import Command
+from commerce_core.marketing.campaigns import Campaign, CampaignStatus
 from commerce_core.marketing.model import CouponTemplate, IssuedCoupon, TemplateUsage
+from commerce_core.pricing import PricingPolicy, Rule, RuleSet
 
-__all__ = ["CouponLedger", "MarketingContext", "MarketingQueries", "MarketingUnitOfWork"]
+__all__ = [
+    "CampaignRepository",
+    "CampaignView",
+    "CouponLedger",
+    "MarketingContext",
+    "MarketingQueries",
+    "MarketingUnitOfWork",
+    "live_rule_set",
+]
+
+
+class CampaignRepository(Protocol):
+    """Campaigns inside a unit of work, saved with an optimistic version check."""
+
+    def add(self, campaign: Campaign) -> None: ...
+
+    def get(self, id: str) -> Campaign | None: ...
+
+    def save(self, campaign: Campaign) -> None:
+        """Write a changed campaign; ConcurrencyConflict if it changed since it was read.
+        Every save also invalidates the cached active rule sets."""
+        ...
+
+    def active(self) -> list[Campaign]:
+        """The campaigns whose status is active, by id."""
+        ...
+
+
+@frozen
+class CampaignView:
+    """A campaign as read."""
+
+    id: str
+    name: str
+    status: CampaignStatus
+    starts_at: datetime
+    ends_at: datetime | None
+    rules: tuple[Rule, ...]
+    version: int
+
+    @classmethod
+    def of(cls, c: Campaign) -> CampaignView:
+        """The read model of a campaign."""
+        return cls(c.id, c.name, c.status, c.starts_at, c.ends_at, c.rules, c.version)
+
+
+def live_rule_set(
+    campaigns: list[CampaignView], at: datetime, policy: PricingPolicy | None = None
+) -> RuleSet:
+    """The rules of the active campaigns live at ``at``, as one rule set (campaign order:
+    by id, so the set is the same whatever order storage returns them in)."""
+    rules = [
+        rule
+        for c in sorted(campaigns, key=lambda c: c.id)
+        if c.status is CampaignStatus.ACTIVE
+        and c.starts_at <= at
+        and (c.ends_at is None or at < c.ends_at)
+        for rule in c.rules
+    ]
+    return RuleSet(tuple(rules), policy or PricingPolicy())
 
 
 class CouponLedger(Protocol):
@@ -46,6 +111,9 @@ class MarketingUnitOfWork(Protocol):
     @property
     def coupons(self) -> CouponLedger: ...
 
+    @property
+    def campaigns(self) -> CampaignRepository: ...
+
 
 class MarketingContext(Protocol):
     """What a marketing command handler is given."""
@@ -57,6 +125,12 @@ class MarketingContext(Protocol):
 
     def new_id(self) -> str: ...
 
+    def schedule(
+        self, command: Command[Any], *, due_at: datetime, key: str, actor: Actor | None = None
+    ) -> None: ...
+
+    def cancel_schedule(self, key: str) -> bool: ...
+
 
 class MarketingQueries(Protocol):
     """Marketing reads (read-only transactions)."""
@@ -67,4 +141,13 @@ class MarketingQueries(Protocol):
 
     def coupons_of(self, customer: str) -> tuple[IssuedCoupon, ...]:
         """The coupons a customer holds, by id."""
+        ...
+
+    def campaign(self, id: str) -> CampaignView:
+        """One campaign; CampaignNotFound if none."""
+        ...
+
+    def active_rules(self, at: datetime, policy: PricingPolicy | None = None) -> RuleSet:
+        """The rules of every campaign live at ``at``, ready for ``price()``: active
+        campaigns are loaded in one query and cached until a campaign changes."""
         ...

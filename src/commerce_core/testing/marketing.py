@@ -1,20 +1,30 @@
-"""The contract of a coupon ledger (:class:`commerce_core.marketing.CouponLedger`), for every
-storage adapter: subclass :class:`CouponLedgerContract` and give it ``make_storage``."""
+"""The contracts of marketing storage — the coupon ledger and the campaign repository — for
+every storage adapter: subclass :class:`CouponLedgerContract` and
+:class:`CampaignRepositoryContract` and give them ``make_storage``."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 import pytest
 
 from commerce_core.app.ports import Storage
 from commerce_core.kernel.errors import ConcurrencyConflict
 from commerce_core.kernel.money import Money
-from commerce_core.marketing import CouponStatus, CouponTemplate, IssuedCoupon
+from commerce_core.marketing import (
+    Campaign,
+    CampaignNotFound,
+    CampaignStatus,
+    CampaignView,
+    CouponStatus,
+    CouponTemplate,
+    IssuedCoupon,
+)
 from commerce_core.marketing.errors import CouponTemplateNotFound
-from commerce_core.pricing import Coupon, ShippingCoupon
+from commerce_core.pricing import Coupon, ReductionTier, ShippingCoupon, TieredReduction
 
-__all__ = ["CouponLedgerContract"]
+__all__ = ["CampaignRepositoryContract", "CouponLedgerContract"]
 
 T0 = datetime(2026, 6, 18, 2, 0, tzinfo=UTC)
 
@@ -123,3 +133,86 @@ class CouponLedgerContract:
             uow.rollback()
         assert storage.marketing.usage("t10").used == 0
         assert storage.marketing.coupons_of("ann")[0].status is CouponStatus.AVAILABLE
+
+
+def _campaign(id: str, rule_id: str, **kw: object) -> Campaign:
+    rule = TieredReduction(id=rule_id, tiers=(ReductionTier(Money.of("300"), Money.of("50")),))
+    return Campaign.create(
+        id, f"campaign {id}", (rule,), starts_at=T0, ends_at=T0 + timedelta(days=2), at=T0
+    )
+
+
+class CampaignRepositoryContract:
+    """Campaigns round-trip, saves are version-checked, and the active rule set follows
+    every change."""
+
+    #: Two units of work may be open and writing at once (False: writers are serialized).
+    supports_overlapping_units: ClassVar[bool] = True
+
+    def make_storage(self) -> Storage:
+        """A storage with no data in it."""
+        raise NotImplementedError
+
+    @pytest.fixture
+    def storage(self) -> Storage:
+        return self.make_storage()
+
+    def _add(self, storage: Storage, *campaigns: Campaign) -> None:
+        with storage.unit_of_work() as uow:
+            for c in campaigns:
+                uow.campaigns.add(c)
+            uow.commit()
+
+    def _move(self, storage: Storage, id: str, status: CampaignStatus) -> None:
+        with storage.unit_of_work() as uow:
+            c = uow.campaigns.get(id)
+            assert c is not None
+            c.status = status
+            uow.campaigns.save(c)
+            uow.commit()
+
+    def test_a_campaign_round_trips(self, storage: Storage) -> None:
+        c = _campaign("c1", "r1")
+        self._add(storage, c)
+        with storage.unit_of_work() as uow:
+            got = uow.campaigns.get("c1")
+            assert uow.campaigns.get("nope") is None
+        assert got is not None
+        assert CampaignView.of(got) == CampaignView.of(c)
+        assert storage.marketing.campaign("c1") == CampaignView.of(c)
+        with pytest.raises(CampaignNotFound):
+            storage.marketing.campaign("nope")
+
+    def test_a_stale_save_conflicts(self, storage: Storage) -> None:
+        if not self.supports_overlapping_units:
+            pytest.skip("capability: this backend runs write transactions one at a time")
+        self._add(storage, _campaign("c1", "r1"))
+        with storage.unit_of_work() as first:
+            stale = first.campaigns.get("c1")
+            assert stale is not None
+            self._move(storage, "c1", CampaignStatus.SCHEDULED)
+            stale.status = CampaignStatus.ENDED
+            with pytest.raises(ConcurrencyConflict):
+                first.campaigns.save(stale)
+                first.commit()
+        assert storage.marketing.campaign("c1").status is CampaignStatus.SCHEDULED
+        assert storage.marketing.campaign("c1").version == 1
+
+    def test_active_lists_only_active_campaigns(self, storage: Storage) -> None:
+        self._add(storage, _campaign("c1", "r1"), _campaign("c2", "r2"))
+        self._move(storage, "c2", CampaignStatus.ACTIVE)
+        with storage.unit_of_work() as uow:
+            assert [c.id for c in uow.campaigns.active()] == ["c2"]
+
+    def test_the_active_rule_set_follows_status_and_time(self, storage: Storage) -> None:
+        self._add(storage, _campaign("c1", "r1"), _campaign("c2", "r2"))
+        assert storage.marketing.active_rules(T0).rules == ()
+        self._move(storage, "c1", CampaignStatus.ACTIVE)
+        first = storage.marketing.active_rules(T0)
+        assert [r.id for r in first.rules] == ["r1"]
+        assert storage.marketing.active_rules(T0) is first  # cached until a campaign changes
+        self._move(storage, "c2", CampaignStatus.ACTIVE)
+        assert [r.id for r in storage.marketing.active_rules(T0).rules] == ["r1", "r2"]
+        assert storage.marketing.active_rules(T0 + timedelta(days=2)).rules == ()
+        self._move(storage, "c1", CampaignStatus.PAUSED)
+        assert [r.id for r in storage.marketing.active_rules(T0).rules] == ["r2"]

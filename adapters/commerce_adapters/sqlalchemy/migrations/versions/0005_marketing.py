@@ -1,4 +1,4 @@
-"""Marketing: coupon templates, issued coupons, per-customer use counters.
+"""Marketing: campaigns, coupon templates, issued coupons, per-customer use counters.
 
 Revision ID: 0005
 Revises: 0002 (re-chained after the revisions merged before it)
@@ -59,8 +59,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("template_id", "customer_id", name="pk_marketing_coupon_usage"),
     )
 
+    op.create_table(
+        "marketing_campaigns",
+        sa.Column("id", _key(64), nullable=False),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("status", _key(16), nullable=False),
+        sa.Column("starts_at", UTC_DATETIME, nullable=False),
+        sa.Column("ends_at", UTC_DATETIME, nullable=True),
+        sa.Column("rules", sa.Text(), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_marketing_campaigns"),
+    )
+    op.create_index("ix_marketing_campaigns_status", "marketing_campaigns", ["status"])
+    op.create_table(
+        "marketing_campaign_generation",
+        sa.Column("id", _key(16), nullable=False),
+        sa.Column("generation", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_marketing_campaign_generation"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("marketing_campaign_generation")
+    op.drop_index("ix_marketing_campaigns_status", table_name="marketing_campaigns")
+    op.drop_table("marketing_campaigns")
     op.drop_table("marketing_coupon_usage")
     op.drop_index("ix_marketing_coupons_customer_id_id", table_name="marketing_coupons")
     op.drop_table("marketing_coupons")
