@@ -138,5 +138,5 @@ def run_demo(commerce: Commerce, console: Console, *, actor: Actor) -> DemoResul
         )
     )
     console.print()
-    run_pricing_demo(console)
+    run_pricing_demo(commerce, console, actor=actor)
     return result

@@ -14,14 +14,22 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from attrs import evolve
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from commerce_cli.render import make_console, print_json
 from commerce_cli.session import refusals
-from commerce_core import InputError, serialization
+from commerce_core import Actor, Commerce, InputError, serialization
 from commerce_core.kernel import Money
+from commerce_core.marketing import (
+    CouponTemplate,
+    CreateCampaign,
+    CreateCouponTemplate,
+    IssueCoupons,
+    ScheduleCampaign,
+)
 from commerce_core.pricing import (
     BuyXGetY,
     Cart,
@@ -262,9 +270,43 @@ SAMPLE_CASE = PricingCase(
 )
 
 
-def run_pricing_demo(console: Console) -> PriceBreakdown:
-    """Price :data:`SAMPLE_CASE` and print it with its explanations and hints."""
-    b = price(SAMPLE_CASE.cart, SAMPLE_CASE.context, SAMPLE_CASE.rules)
-    console.print(Text("▸ Priced a 618 cart for a gold member", style="bold"))
+def run_pricing_demo(commerce: Commerce, console: Console, *, actor: Actor) -> PriceBreakdown:
+    """Store :data:`SAMPLE_CASE`'s rules as a 618 campaign (scheduled, started by its timer)
+    and its coupons as templates issued to the customer, then price the cart with the
+    store's active rules and the customer's coupons, and print it with its explanations."""
+    at = SAMPLE_CASE.context.at
+    starts = at.replace(hour=0, minute=0, second=0, microsecond=0)
+    campaign = commerce.execute(
+        CreateCampaign(
+            name="618 大促",
+            rules=SAMPLE_CASE.rules.rules,
+            starts_at=starts,
+            ends_at=starts + timedelta(days=3),
+        ),
+        actor=actor,
+    )
+    commerce.execute(ScheduleCampaign(campaign=campaign), actor=actor)
+    commerce.run_due(starts)  # what `commerce worker` does when the start timer is due
+    customer = "ann"
+    for held in SAMPLE_CASE.context.coupons:
+        rule = SAMPLE_CASE.rules.by_id[held.template]
+        assert isinstance(rule, Coupon | ShippingCoupon)
+        template = CouponTemplate(rule, total_limit=10_000, per_customer_limit=1)
+        commerce.execute(CreateCouponTemplate(template=template), actor=actor)
+        commerce.execute(IssueCoupons(template=rule.id, customers=(customer,)), actor=actor)
+    console.print(
+        Text(
+            f"▸ Stored campaign 618 大促 ({len(SAMPLE_CASE.rules.rules)} rules) and "
+            f"{len(SAMPLE_CASE.context.coupons)} coupon templates; "
+            f"issued one of each to {customer}",
+            style="bold",
+        )
+    )
+    context = evolve(
+        SAMPLE_CASE.context,
+        coupons=tuple(c.held() for c in commerce.marketing.coupons_of(customer)),
+    )
+    b = price(SAMPLE_CASE.cart, context, commerce.marketing.active_rules(at))
+    console.print(Text(f"▸ Priced a 618 cart for a gold member ({customer})", style="bold"))
     console.print(render_breakdown(b))
     return b

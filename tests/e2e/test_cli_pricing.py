@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from commerce_cli.main import app
 from commerce_cli.pricing import SAMPLE_CASE, run_pricing_demo
-from commerce_core import serialization
+from commerce_core import Actor, Commerce, serialization
 from commerce_core.kernel import Money
 from commerce_core.pricing import PriceBreakdown, Reason, price
 
@@ -61,10 +61,14 @@ def test_price_refuses_a_file_that_is_not_json(tmp_path: Path) -> None:
     assert json.loads(result.stderr)["error"]["code"] == "invalid_input"
 
 
-def test_the_demo_prices_a_cart_with_explanations_and_hints() -> None:
+def test_the_demo_stores_campaigns_and_coupons_and_prices_with_them() -> None:
     console = Console(record=True, width=140)
-    b = run_pricing_demo(console)
+    shop = Commerce.from_url("memory://")
+    b = run_pricing_demo(shop, console, actor=Actor.staff("demo"))
     text = console.export_text()
+    direct = price(SAMPLE_CASE.cart, SAMPLE_CASE.context, SAMPLE_CASE.rules)
+    assert b.total == direct.total  # the stored campaign and coupons price the same
+    assert len(shop.marketing.coupons_of("ann")) == len(SAMPLE_CASE.context.coupons)
     assert "Total 应付" in text
     assert b.hints
     assert b.applied
