@@ -13,6 +13,7 @@ from rich.text import Text
 
 from commerce_cli.customers_demo import CustomersDemoResult, run_customers_demo
 from commerce_cli.demo_products import seed_products
+from commerce_cli.pricing import run_pricing_demo
 from commerce_cli.render import category_tree
 from commerce_cli.stock import stock_demo
 from commerce_core import Actor, Commerce, CommerceError
@@ -151,4 +152,5 @@ def run_demo(commerce: Commerce, console: Console, *, actor: Actor) -> DemoResul
     )
     console.print()
     members = run_customers_demo(commerce, console, actor=actor)
+    run_pricing_demo(commerce, console, actor=actor)
     return attrs.evolve(result, customers=members)

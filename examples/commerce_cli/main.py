@@ -19,6 +19,7 @@ from rich.text import Text
 from commerce_cli.customers import customers_app
 from commerce_cli.db import db_app
 from commerce_cli.demo import run_demo
+from commerce_cli.pricing import price_command
 from commerce_cli.products import products_app
 from commerce_cli.render import (
     category_tree,
@@ -290,6 +291,7 @@ app.add_typer(timers_app, name="timers")
 app.add_typer(stock_app, name="stock")
 app.add_typer(customers_app, name="customers")
 app.command()(worker)
+app.command("price")(price_command)
 
 
 def _tolerate_narrow_encodings() -> None:

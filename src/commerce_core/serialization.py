@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import (
     ClassValidationError,
@@ -183,21 +184,36 @@ def _is_homogeneous_tuple(t: Any) -> bool:
     return typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
+def _kind_tag(member: Any) -> str | None:
+    """The ``kind`` tag of an attrs class whose ``kind`` field defaults to a string."""
+    if not attrs.has(member):
+        return None
+    kind = getattr(attrs.fields(member), "kind", None)
+    return kind.default if kind is not None and isinstance(kind.default, str) else None
+
+
 def _union_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any], Any]]:
     """Unions (``int | str``, ``X | None``): the first member that reads the value wins; a
-    value of a member's own type that member refuses keeps that member's error."""
+    value of a member's own type that member refuses keeps that member's error. A union of
+    attrs classes tagged by a ``kind`` field (pricing rules) is read by its tag."""
 
     def union_hook(t: Any) -> Callable[[object, Any], Any]:
         members = typing.get_args(t)
         names = " or ".join(
             "null" if m is type(None) else getattr(m, "__name__", str(m)) for m in members
         )
+        tags = {tag: m for m in members if (tag := _kind_tag(m)) is not None}
 
         def structure_union(value: object, _: Any) -> Any:
             if value is None:
                 if type(None) in members:
                     return None
                 raise TypeError(f"expected {names}, got null")
+            if tags and isinstance(value, Mapping):
+                tag = value.get("kind")
+                if tag in tags:
+                    return conv.structure(value, tags[tag])
+                raise InputError.for_field("kind", f"expected one of {sorted(tags)}")
             failures: list[Exception] = []
             for member in members:
                 if member is type(None):

@@ -8,7 +8,10 @@ from pathlib import Path
 from tests.docs.markdown import FRAGMENT_PREFIX
 
 import commerce_core.catalog
-import commerce_core.inventory  # noqa: F401  (registers the inventory's errors)
+import commerce_core.customers
+import commerce_core.inventory
+import commerce_core.marketing
+import commerce_core.pricing  # noqa: F401  (each import registers its context's errors)
 from commerce_core.kernel.errors import CommerceError
 
 ROOT = Path(__file__).resolve().parents[2]

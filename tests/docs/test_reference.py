@@ -28,6 +28,8 @@ PUBLIC_MODULES = (
     "commerce_core.testing.inventory",
     "commerce_core.testing.customer_contracts",
     "commerce_core.testing.product_contracts",
+    "commerce_core.testing.pricing",
+    "commerce_core.testing.marketing",
     "commerce_adapters.files",
 )
 

@@ -14,6 +14,11 @@ from commerce_adapters.memory.catalog import catalog_repositories
 from commerce_adapters.memory.catalog_queries import MemoryProductQueries
 from commerce_adapters.memory.customers import MemoryCustomerQueries, MemoryCustomerStore
 from commerce_adapters.memory.inventory import MemoryInventory, MemoryInventoryQueries
+from commerce_adapters.memory.marketing import (
+    MemoryCampaignRepository,
+    MemoryCouponLedger,
+    MemoryMarketingQueries,
+)
 from commerce_core.app.ports import (
     IdempotencyRecord,
     OutboxMessage,
@@ -136,6 +141,10 @@ class MemoryStorage:
     @property
     def products(self) -> MemoryProductQueries:
         return MemoryProductQueries(self)
+
+    @property
+    def marketing(self) -> MemoryMarketingQueries:
+        return MemoryMarketingQueries(self)
 
     def close(self) -> None:
         self._closed = True
@@ -345,6 +354,8 @@ class MemoryUnitOfWork:
         self.join(self.inventory)
         self.customers = MemoryCustomerStore(self)
         self.products, self.brands, self.tags, self.reviews = catalog_repositories(self)
+        self.coupons = MemoryCouponLedger(self)
+        self.campaigns = MemoryCampaignRepository(self)
 
     @property
     def storage(self) -> MemoryStorage:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
@@ -19,6 +20,11 @@ from commerce_adapters.sqlalchemy.customers import SqlCustomerQueries, SqlCustom
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translate, translating
 from commerce_adapters.sqlalchemy.inventory import SqlInventory, SqlInventoryQueries
+from commerce_adapters.sqlalchemy.marketing import (
+    SqlCampaignRepository,
+    SqlCouponLedger,
+    SqlMarketingQueries,
+)
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Timer, TimerStatus
 from commerce_core.app.unit_of_work import SeenAggregates
 from commerce_core.catalog.errors import CategoryNotFound
@@ -383,6 +389,8 @@ class SqlUnitOfWork:
         self.inventory = SqlInventory(self)
         self.customers = SqlCustomerStore(self)
         self.products, self.brands, self.tags, self.reviews = catalog_repositories(self)
+        self.coupons = SqlCouponLedger(self)
+        self.campaigns = SqlCampaignRepository(self)
 
     @property
     def connection(self) -> Connection:
@@ -564,6 +572,11 @@ class SqlStorage:
     @property
     def products(self) -> SqlProductQueries:
         return SqlProductQueries(self)
+
+    @cached_property
+    def marketing(self) -> SqlMarketingQueries:
+        # One per storage: it holds the cache of active campaigns.
+        return SqlMarketingQueries(self)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -39,6 +39,8 @@ from commerce_core.kernel.errors import (
 from commerce_core.kernel.ids import IdGenerator
 from commerce_core.kernel.messages import Command, DomainEvent
 from commerce_core.kernel.validation import check_text
+from commerce_core.marketing.ports import MarketingQueries
+from commerce_core.marketing.use_cases import HANDLERS as MARKETING_HANDLERS
 
 __all__ = ["DEFAULT_URL", "CatalogReads", "Commerce", "RunReport"]
 
@@ -56,6 +58,7 @@ BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {
     **PRODUCT_HANDLERS,
     **REVIEW_HANDLERS,
     **IMPORT_HANDLERS,
+    **MARKETING_HANDLERS,
 }
 
 #: Timer attempts that fail unexpectedly before the timer is given up on.
@@ -213,6 +216,11 @@ class Commerce:
     def catalog(self) -> CatalogReads:
         """Reads of the catalog: ``shop.catalog.products.search(...)``, ``.categories``."""
         return CatalogReads(self.storage.categories, self.storage.products)
+
+    @property
+    def marketing(self) -> MarketingQueries:
+        """Reads of coupon templates, their use counts, and customers' coupons."""
+        return self.storage.marketing
 
     # -- timers ------------------------------------------------------------------------
     def _write(self, work: Callable[[UnitOfWork], R]) -> R:

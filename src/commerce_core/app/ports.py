@@ -15,6 +15,7 @@ from commerce_core.customers.ports import CustomerQueries, CustomersUnitOfWork
 from commerce_core.inventory.ports import InventoryQueries, InventoryUnitOfWork
 from commerce_core.kernel.actors import Actor
 from commerce_core.kernel.messages import DomainEvent
+from commerce_core.marketing.ports import MarketingQueries, MarketingUnitOfWork
 
 __all__ = [
     "IdempotencyRecord",
@@ -167,7 +168,9 @@ class TimerStore(Protocol):
         ...
 
 
-class UnitOfWork(CatalogUnitOfWork, InventoryUnitOfWork, CustomersUnitOfWork, Protocol):
+class UnitOfWork(
+    CatalogUnitOfWork, InventoryUnitOfWork, CustomersUnitOfWork, MarketingUnitOfWork, Protocol
+):
     """One transaction over every repository and store.
 
     Leaving the ``with`` block without :meth:`commit` rolls everything back.
@@ -216,5 +219,8 @@ class Storage(Protocol):
 
     @property
     def products(self) -> ProductQueries: ...
+
+    @property
+    def marketing(self) -> MarketingQueries: ...
 
     def close(self) -> None: ...

@@ -1,0 +1,75 @@
+"""Real threads on real servers: a coupon's use limits are never exceeded."""
+
+from __future__ import annotations
+
+import pytest
+from tests.backends import Backend
+from tests.concurrency.test_real_threads import make_shop, run_threads
+
+from commerce_core import Actor
+from commerce_core.kernel import Money
+from commerce_core.marketing import (
+    CouponLimitReached,
+    CouponTemplate,
+    CreateCouponTemplate,
+    IssueCoupons,
+    UseCoupon,
+)
+from commerce_core.pricing import Coupon
+
+BACKENDS = ("postgresql", "mariadb", "sqlite", "memory")
+pytestmark = pytest.mark.concurrency
+
+STAFF = Actor.staff("load")
+
+
+def test_fifty_workers_claim_and_use_a_coupon_limited_to_ten_uses(backend: Backend) -> None:
+    shop = make_shop(backend)
+    rule = Coupon(id="flash-10", amount_off=Money.of("10"))
+    shop.execute(CreateCouponTemplate(template=CouponTemplate(rule, total_limit=10)), actor=STAFF)
+    used: list[int] = []
+    refused: list[int] = []
+
+    def claim_and_use(i: int) -> None:
+        customer = f"c{i}"
+        (coupon,) = shop.execute(
+            IssueCoupons(template="flash-10", customers=(customer,)), actor=STAFF
+        )
+        try:
+            shop.execute(UseCoupon(coupon=coupon, customer=customer, order=f"o{i}"), actor=STAFF)
+        except CouponLimitReached:
+            refused.append(i)
+        else:
+            used.append(i)
+
+    assert run_threads(50, claim_and_use) == []
+    assert (len(used), len(refused)) == (10, 40)
+    usage = shop.marketing.usage("flash-10")
+    assert (usage.issued, usage.used) == (50, 10)
+    shop.close()
+
+
+def test_one_customer_racing_with_many_coupons_stops_at_the_per_customer_limit(
+    backend: Backend,
+) -> None:
+    shop = make_shop(backend)
+    rule = Coupon(id="once-3", amount_off=Money.of("5"))
+    template = CouponTemplate(rule, per_customer_limit=3)
+    shop.execute(CreateCouponTemplate(template=template), actor=STAFF)
+    coupons = [
+        shop.execute(IssueCoupons(template="once-3", customers=("ann",)), actor=STAFF)[0]
+        for _ in range(20)
+    ]
+    used: list[int] = []
+
+    def use(i: int) -> None:
+        try:
+            shop.execute(UseCoupon(coupon=coupons[i], customer="ann", order=f"o{i}"), actor=STAFF)
+        except CouponLimitReached:
+            return
+        used.append(i)
+
+    assert run_threads(20, use) == []
+    assert len(used) == 3
+    assert shop.marketing.usage("once-3").used == 3
+    shop.close()
