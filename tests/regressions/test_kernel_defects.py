@@ -284,3 +284,56 @@ def test_look_alike_names_share_one_match_key() -> None:
     assert match_key("Ｃａｆé Ｓｈｏｅｓ") == key
     assert match_key("Cafe Shoes") != key
     assert match_key("Straße") == match_key("STRASSE")
+
+
+# -- the limits exactly, and what their errors say (found by mutation testing) -----------------
+
+
+def test_overflow_errors_name_the_field_and_show_the_value() -> None:
+    with pytest.raises(MoneyOverflow) as err:
+        Money(MINOR_MAX + 1)
+    assert err.value.field == "minor"
+    assert err.value.errors[0].message.startswith("9223372036854775808 is out of range")
+    with pytest.raises(MoneyOverflow) as err:
+        Money.of("1E+41")
+    assert err.value.field == "amount"
+    assert err.value.errors[0].message.startswith("1E+41 is out of range")
+    with pytest.raises(MoneyOverflow) as err:
+        Money.of("92233720368547758.075", rounding="half_up")  # rounds up past the top
+    assert err.value.field == "amount"
+    assert "9223372036854775808" in err.value.errors[0].message
+    with pytest.raises(MoneyOverflow) as err:
+        Money.of(1e300, rounding="half_up")
+    assert err.value.field == "amount"
+
+
+def test_exponents_up_to_the_limit_are_read_and_past_it_refused() -> None:
+    assert Money.zero().multiply("1E+40", rounding="half_up") == Money.zero()
+    assert Money(1).multiply("1E-40", rounding="up") == Money(1)
+    assert Money(1).multiply("1E-40", rounding="down") == Money(0)
+    with pytest.raises(MoneyOverflow) as err:
+        Money.zero().multiply("1E+41", rounding="half_up")
+    assert err.value.field == "rate"
+    with pytest.raises(InputError) as small:
+        Money(1).multiply("1E-41", rounding="up")
+    assert small.value.field == "rate"
+    assert small.value.errors[0].message == "Decimal('1E-41') is too small to mean anything here"
+
+
+def test_number_text_up_to_one_hundred_characters_is_read() -> None:
+    exactly = "1." + "0" * 97 + "1"
+    assert len(exactly) == 100
+    assert Money(10**6).multiply(exactly, rounding="up") == Money(10**6 + 1)
+    with pytest.raises(InputError) as err:
+        Money(1).multiply(exactly + "0", rounding="up")
+    assert err.value.field == "rate"
+    assert err.value.errors[0].message == "a number of at most 100 characters"
+
+
+def test_refusals_of_weights_and_modes_say_what_is_expected() -> None:
+    with pytest.raises(InputError) as err:
+        allocate(10, 5)  # type: ignore[arg-type]
+    assert err.value.errors[0].message == "must be a sequence of ints"
+    with pytest.raises(InputError) as err:
+        Money.of("1", rounding="sideways")
+    assert err.value.errors[0].message.startswith("unknown rounding mode 'sideways'; expected")
