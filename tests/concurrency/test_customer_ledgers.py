@@ -4,10 +4,10 @@ balance) that holds enough for exactly 10; exactly 10 succeed and nothing is ove
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import pytest
 from tests.backends import Backend
+from tests.concurrency.test_real_threads import run_threads
 
 from commerce_core import Actor, Commerce, Money
 from commerce_core.app import SystemClock
@@ -28,26 +28,6 @@ pytestmark = pytest.mark.concurrency
 
 STAFF = Actor.staff("load")
 WORKERS = 20
-
-
-def run_threads(n: int, work: Callable[[int], None]) -> list[BaseException]:
-    errors: list[BaseException] = []
-    start = threading.Barrier(n)
-
-    def runner(i: int) -> None:
-        start.wait()
-        try:
-            work(i)
-        except BaseException as exc:  # collected and asserted on by the test
-            errors.append(exc)
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    return errors
 
 
 def make_shop(backend: Backend) -> Commerce:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -33,6 +32,7 @@ from commerce_core.catalog import (
 from commerce_core.kernel import Command
 from commerce_core.testing import FrozenClock, SequentialIds
 from tests.backends import Backend
+from tests.concurrency.test_real_threads import run_threads
 
 
 def _version(shop: Commerce) -> int:
@@ -92,26 +92,6 @@ class Boom(Command[None]):
     key: str
 
 
-def _workers(n: int, work: Callable[[int], None]) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(n)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            work(i)
-        except BaseException as exc:  # asserted on below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    return errors
-
-
 def test_workers_run_a_failing_timer_once_per_round_and_keep_the_backoff(
     backend: Backend, staff: Actor
 ) -> None:
@@ -130,7 +110,7 @@ def test_workers_run_a_failing_timer_once_per_round_and_keep_the_backoff(
     for key in keys:
         shop.schedule(Boom(key=key), due_at=clock.now(), key=key, actor=staff)
     reports: list[RunReport] = []
-    errors = _workers(4, lambda _: reports.append(shop.run_due()))
+    errors = run_threads(4, lambda _: reports.append(shop.run_due()))
     assert errors == []
     assert calls == dict.fromkeys(keys, 1)
     assert sorted(k for r in reports for k in r.retried) == keys
@@ -172,7 +152,7 @@ def test_workers_racing_on_fail_once_timers_never_raise_and_lose_no_report(
         def run(_: int, into: list[RunReport] = reports) -> None:
             into.append(shop.run_due())
 
-        assert _workers(4, run) == []
+        assert run_threads(4, run) == []
         assert len(reports) == 4
         clock.advance(minutes=1)
     assert shop.scheduled_count() == 0
