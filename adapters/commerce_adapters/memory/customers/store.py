@@ -302,7 +302,8 @@ class _Memberships(_Part):
 
     def growth_entries(self, customer: CustomerId, order: str | None = None) -> list[GrowthEntry]:
         entries = self._store.read().growth_entries.get(customer, [])
-        return [e for e in entries if order is None or e.order == order]
+        mine = [e for e in entries if order is None or e.order == order]
+        return sorted(mine, key=lambda e: (e.at, e.id))
 
 
 class _Behavior(_Part):
