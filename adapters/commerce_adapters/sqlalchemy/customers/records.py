@@ -67,7 +67,23 @@ class SqlCustomerRepository(StorePart):
         tags = self._s.execute(sa.select(t.tags.c.tag).where(t.tags.c.customer_id == id))
         return customer_from_row(found, list(tags.scalars()))
 
+    def _contacts_free(self, customer: Customer) -> None:
+        """Refuse a phone or email another customer holds (decision 0011: check, then let
+        the unique indexes catch writers that race past the check)."""
+        c = t.customers.c
+        phone, email = customer.profile.phone, customer.profile.email
+        for column, value, error in (
+            (c.phone, phone, CustomerPhoneTaken),
+            (c.email_key, email.lower() if email is not None else None, CustomerEmailTaken),
+        ):
+            if value is None:
+                continue
+            query = sa.select(c.id).where(column == value, c.id != customer.id).limit(1)
+            if self._s.execute(query).first() is not None:
+                raise error(value)
+
     def add(self, customer: Customer) -> None:
+        self._contacts_free(customer)
         self._s.execute(sa.insert(t.customers).values(customer_to_row(customer)))
         if customer.tags:
             rows = [{"customer_id": customer.id, "tag": tag} for tag in customer.tags]
@@ -75,6 +91,7 @@ class SqlCustomerRepository(StorePart):
         self._s.seen(customer)
 
     def save(self, customer: Customer) -> None:
+        self._contacts_free(customer)
         row = customer_to_row(customer)
         del row["id"], row["version"]
         versioned_update(
