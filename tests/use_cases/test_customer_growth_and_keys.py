@@ -35,8 +35,11 @@ PROGRAM = CustomerProgram(
 )
 
 
-def register(shop: Commerce, staff: Actor, **contacts: str) -> CustomerId:
-    return shop.execute(RegisterCustomer(profile=Profile(name="韩梅梅", **contacts)), actor=staff)
+def register(
+    shop: Commerce, staff: Actor, *, phone: str | None = None, email: str | None = None
+) -> CustomerId:
+    profile = Profile(name="韩梅梅", phone=phone, email=email)
+    return shop.execute(RegisterCustomer(profile=profile), actor=staff)
 
 
 def refund(shop: Commerce, staff: Actor, cid: CustomerId, n: int, total: str, *, paid: str) -> None:
