@@ -105,9 +105,10 @@ class RedeemPoints(Command[PointsEntry]):
 
 @frozen(kw_only=True)
 class ReversePointsForRefund(Command[None]):
-    """After a refund, take back the order's earned points and give back its spent points,
-    each in exact proportion to ``refunded_total`` (all refunds of the order so far) out of
-    ``order_paid``. A full refund reverses exactly what was earned and spent."""
+    """After a refund, take back the order's earned points and growth and give back its spent
+    points, each in exact proportion to ``refunded_total`` (all refunds of the order so far)
+    out of ``order_paid``. A full refund reverses exactly what was earned and spent. The
+    tier stays until the next review (a refund never downgrades at once)."""
 
     type_name = "customers.reverse_points_for_refund"
     customer: CustomerId = field(validator=text("customer"))
