@@ -10,7 +10,9 @@ payments spread over the last 180 days and a last-active time; the rule is "spen
 Figures (one ``BENCH {json}`` line each):
 - ``segment_eval_ms``: median milliseconds of ``shop.customers.evaluate(rule, at)``, the
   rule compiled from data to one query; baseline: the same rule as raw SQL (a grouped
-  window of payments joined to the customers), rows fetched the same way.
+  window of payments, filtered in HAVING, joined to the customers), rows fetched the same
+  way. Both run on the same database, so the raw SQL has the same indexes, the covering
+  ``(customer_id, kind, at, amount_minor)`` payments index among them (migration 0007).
 """
 
 from __future__ import annotations
@@ -112,13 +114,16 @@ def populate(url: str, customers: int) -> None:
             conn.execute(sa.insert(t["customer_points"]), points)
             conn.execute(sa.insert(t["customer_activity"]), active)
             conn.execute(sa.insert(t["customer_behavior_events"]), paid)
-    with engine.connect() as conn:
-        if engine.dialect.name in {"postgresql", "sqlite"}:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "postgresql":
+            # What autovacuum does soon after a bulk load: statistics, and the visibility
+            # map that lets the covering payments index answer without the table.
+            conn.execute(sa.text("VACUUM ANALYZE"))
+        elif engine.dialect.name == "sqlite":
             conn.execute(sa.text("ANALYZE"))
         else:
             for name in ("customers", "customer_activity", "customer_behavior_events"):
                 conn.execute(sa.text(f"ANALYZE TABLE {name}"))
-        conn.commit()
     engine.dispose()
 
 

@@ -1,6 +1,8 @@
 """A state machine drives the points ledger on a real backend against an independent model:
 lots as (expiry, creation order, remaining), spent oldest first, expired by the timers,
-reversed on refunds in exact proportion. Concurrent redemptions never overdraw."""
+reversed on refunds in exact proportion. Concurrent redemptions never overdraw. Growth value
+follows its ledger: it always equals the sum of its entries, and a refund takes back the
+order's growth in exact proportion (a full refund: exactly the growth the order earned)."""
 
 from __future__ import annotations
 
@@ -68,6 +70,8 @@ class Order:
     refunded: int = 0
     reversed: int = 0
     restored: int = 0
+    growth: int = 0
+    growth_reversed: int = 0
 
 
 def make_machine(backend: Backend) -> type[RuleBasedStateMachine]:
@@ -88,6 +92,7 @@ def make_machine(backend: Backend) -> type[RuleBasedStateMachine]:
             self.lots: list[Lot] = []
             self.orders: dict[str, Order] = {}
             self.seq = 0
+            self.growth = 0
 
         def teardown(self) -> None:
             self.shop.close()
@@ -130,6 +135,8 @@ def make_machine(backend: Backend) -> type[RuleBasedStateMachine]:
             self.shop.execute(cmd, actor=STAFF)
             earned = cents // 100
             self.orders[order].earned = earned
+            self.orders[order].growth = earned  # growth_per_yuan = 1
+            self.growth += earned
             if earned:
                 self.add_lot(f"earn:{order}", earned)
 
@@ -187,7 +194,11 @@ def make_machine(backend: Backend) -> type[RuleBasedStateMachine]:
             if take_back > 0:
                 o.reversed += take_back
                 self.take(take_back, first=f"earn:{name}")
+            growth_back = share(o.growth, o.refunded, o.paid) - o.growth_reversed
+            o.growth_reversed += growth_back
+            self.growth -= growth_back
             if o.refunded == o.paid:
+                assert o.growth_reversed == o.growth
                 # A full refund gives back exactly what was spent, and takes back exactly
                 # what was earned whenever the customer still holds that many points.
                 assert o.restored == o.spent
@@ -249,6 +260,11 @@ def make_machine(backend: Backend) -> type[RuleBasedStateMachine]:
             # Statement order is spending order: soonest expiry first.
             expiries = [lot.expires_at for lot in statement.lots]
             assert expiries == sorted(expiries)
+            growth = self.shop.customers.growth(self.cid)
+            assert growth.growth == sum(e.growth for e in growth.entries) == self.growth >= 0
+            for name, o in self.orders.items():
+                mine = [e.growth for e in growth.entries if e.order == name]
+                assert sum(mine) == o.growth - o.growth_reversed
 
     return PointsMachine
 

@@ -115,6 +115,39 @@ RULES = {
         SegmentRule(all_of=(Condition.spent_at_least(Money.of("1000"), days=90),)),
         {"big", "lapsed"},
     ),
+    # Windows that zero payments can satisfy (left-joined), that they cannot (HAVING, inner
+    # join), both on one window, two required windows, and windows only in any_of.
+    "spent under ¥100 in 30 days, no payments included": (
+        SegmentRule(all_of=(Condition(field=SegmentField.SPENT, op=Op.LT, value=10_000, days=30),)),
+        {"lapsed", "new", "idle"},
+    ),
+    "spent ≥ ¥1,000 in 90 days in at most one order": (
+        SegmentRule(
+            all_of=(
+                Condition.spent_at_least(Money.of("1000"), days=90),
+                Condition(field=SegmentField.ORDERS, op=Op.LTE, value=1, days=90),
+            )
+        ),
+        {"lapsed"},
+    ),
+    "spent ≥ ¥1,000 in 90 days and ordered in 30": (
+        SegmentRule(
+            all_of=(
+                Condition.spent_at_least(Money.of("1000"), days=90),
+                Condition(field=SegmentField.ORDERS, op=Op.GTE, value=1, days=30),
+            )
+        ),
+        {"big"},
+    ),
+    "one order in 60 days or spent ≥ ¥1,000 in 90": (
+        SegmentRule(
+            any_of=(
+                Condition(field=SegmentField.ORDERS, op=Op.EQ, value=1, days=60),
+                Condition.spent_at_least(Money.of("1000"), days=90),
+            )
+        ),
+        {"new", "big", "lapsed"},
+    ),
     "vip or frozen": (
         SegmentRule(
             any_of=(

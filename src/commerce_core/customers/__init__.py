@@ -16,8 +16,10 @@ from commerce_core.customers.contact import (
 from commerce_core.customers.errors import (
     AddressLimitReached,
     AddressNotFound,
+    CustomerEmailTaken,
     CustomerFrozen,
     CustomerNotFound,
+    CustomerPhoneTaken,
     InsufficientPoints,
     InsufficientWalletBalance,
     LedgerReferenceConflict,
@@ -80,6 +82,7 @@ from commerce_core.customers.ports import (
     CustomerStore,
     CustomerSummary,
     CustomersUnitOfWork,
+    GrowthStatement,
     MembershipRepository,
     PointsLedger,
     PointsReader,
@@ -111,6 +114,9 @@ from commerce_core.customers.segments import (
     SegmentRule,
 )
 from commerce_core.customers.tiers import (
+    COUNT_MAX,
+    GrowthEntry,
+    GrowthEntryKind,
     Membership,
     TierView,
 )
@@ -147,6 +153,7 @@ from commerce_core.customers.use_cases import (
 )
 
 __all__ = [
+    "COUNT_MAX",
     "DEFAULT_TIERS",
     "HANDLERS",
     "STATUS_TRANSITIONS",
@@ -175,10 +182,12 @@ __all__ = [
     "CustomerAccountFrozen",
     "CustomerAccountUnfrozen",
     "CustomerDetail",
+    "CustomerEmailTaken",
     "CustomerFacts",
     "CustomerFrozen",
     "CustomerId",
     "CustomerNotFound",
+    "CustomerPhoneTaken",
     "CustomerProfileChanged",
     "CustomerProgram",
     "CustomerQueries",
@@ -196,6 +205,9 @@ __all__ = [
     "ExpirePoints",
     "FreezeCustomer",
     "Gender",
+    "GrowthEntry",
+    "GrowthEntryKind",
+    "GrowthStatement",
     "IngestBehavior",
     "InsufficientPoints",
     "InsufficientWalletBalance",

@@ -7,8 +7,10 @@ from commerce_core.kernel.errors import DomainError, NotFound
 __all__ = [
     "AddressLimitReached",
     "AddressNotFound",
+    "CustomerEmailTaken",
     "CustomerFrozen",
     "CustomerNotFound",
+    "CustomerPhoneTaken",
     "InsufficientPoints",
     "InsufficientWalletBalance",
     "LedgerReferenceConflict",
@@ -127,3 +129,32 @@ class LedgerReferenceConflict(DomainError):
             reference=reference,
         )
         self.reference = reference
+
+
+class CustomerPhoneTaken(DomainError):
+    """Another customer of the shop has this phone number (phone numbers are unique)."""
+
+    code = "customer_phone_taken"
+
+    def __init__(self, phone: str = "") -> None:
+        # The number itself is personal data: named by the field, not shown.
+        super().__init__(
+            "another customer already has this phone number; a phone number belongs to one "
+            "customer of the shop",
+            field="phone",
+        )
+        self.field = "phone"
+
+
+class CustomerEmailTaken(DomainError):
+    """Another customer of the shop has this email address, in any letter case."""
+
+    code = "customer_email_taken"
+
+    def __init__(self, email: str = "") -> None:
+        super().__init__(
+            "another customer already has this email address (compared without letter "
+            "case); an address belongs to one customer of the shop",
+            field="email",
+        )
+        self.field = "email"

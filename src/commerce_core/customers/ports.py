@@ -14,7 +14,7 @@ from commerce_core.customers.ledgers import PointsEntry, PointsLot, WalletEntry,
 from commerce_core.customers.model import Address, Customer, Profile
 from commerce_core.customers.program import CustomerProgram
 from commerce_core.customers.segments import Segment, SegmentRule
-from commerce_core.customers.tiers import Membership, TierView
+from commerce_core.customers.tiers import GrowthEntry, Membership, TierView
 from commerce_core.kernel.actors import Actor
 from commerce_core.kernel.messages import Command, DomainEvent
 from commerce_core.kernel.money import Money, Rounding
@@ -29,6 +29,7 @@ __all__ = [
     "CustomerSummary",
     "CustomersContext",
     "CustomersUnitOfWork",
+    "GrowthStatement",
     "MembershipRepository",
     "PointsLedger",
     "PointsReader",
@@ -132,9 +133,24 @@ class PointsLedger(Protocol):
 
 
 class MembershipRepository(Protocol):
-    """Growth and tier per customer."""
+    """Growth and tier per customer, and the growth ledger (growth equals its sum)."""
 
     def get(self, customer: CustomerId) -> Membership: ...
+
+    def claim(self, customer: CustomerId) -> Membership:
+        """The membership, read to change it: on servers its row stays locked until commit,
+        so commands that read a customer's ledgers and then post to them queue here (the
+        memory backend: as :meth:`get`; its commit check catches the race)."""
+        ...
+
+    def append_growth(self, entry: GrowthEntry) -> None:
+        """Add a growth entry; a reused (customer, reference) is a ConcurrencyConflict."""
+        ...
+
+    def growth_entries(self, customer: CustomerId, order: str | None = None) -> list[GrowthEntry]:
+        """The customer's growth entries (only those about ``order`` if given), oldest
+        first."""
+        ...
 
     def add(self, membership: Membership) -> None: ...
 
@@ -293,6 +309,15 @@ class PointsStatement:
 
 
 @frozen
+class GrowthStatement:
+    """A customer's growth value and its ledger, oldest first (growth = sum of entries)."""
+
+    customer: CustomerId
+    growth: int
+    entries: tuple[GrowthEntry, ...]
+
+
+@frozen
 class SegmentView:
     """A segment as listed."""
 
@@ -351,6 +376,8 @@ class CustomerQueries(TierReader, PointsReader, Protocol):
     def wallet(self, customer: CustomerId) -> WalletStatement: ...
 
     def points(self, customer: CustomerId) -> PointsStatement: ...
+
+    def growth(self, customer: CustomerId) -> GrowthStatement: ...
 
     def behavior(self, customer: CustomerId, at: datetime) -> BehaviorProfile: ...
 

@@ -102,6 +102,9 @@ class Condition:
                 raise InputError.for_field("op", f"{self.field.value} compares text: eq or ne")
         elif type(self.value) is not int or self.op in (Op.HAS, Op.LACKS):
             raise InputError.for_field("value", f"{self.field.value} compares an integer")
+        elif not -(2**63) <= self.value < 2**63:
+            # The stores compare with 64-bit integers; a driver would refuse a wider one.
+            raise InputError.for_field("value", "must be within the 64-bit range ±2**63")
         if self.field in WINDOWED:
             if type(self.days) is not int or not 1 <= self.days <= 3650:
                 raise InputError.for_field("days", f"{self.field.value} needs a window in days")

@@ -8,6 +8,8 @@ from that period's growth, which may be a downgrade, and a new period starts.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Final
 
 from attrs import define, field, frozen
 
@@ -17,7 +19,35 @@ from commerce_core.customers.program import CustomerProgram, TierBenefits
 from commerce_core.kernel.errors import InputError
 from commerce_core.kernel.messages import DomainEvent
 
-__all__ = ["Membership", "TierView"]
+__all__ = ["COUNT_MAX", "GrowthEntry", "GrowthEntryKind", "Membership", "TierView"]
+
+#: Growth, points and every count the stores keep are 64-bit signed integers.
+COUNT_MAX: Final = 2**63 - 1
+
+
+class GrowthEntryKind(StrEnum):
+    """What moved a customer's growth value."""
+
+    EARN = "earn"  # an order or an activity (a review)
+    REVERSE = "reverse"  # a refund took back its share of an order's growth
+    OPENING = "opening"  # growth held before the ledger existed (migration 0007)
+
+
+@frozen(kw_only=True)
+class GrowthEntry:
+    """One line of the growth ledger: signed ``growth``; a member's growth is their sum.
+
+    ``reference`` is unique per customer (``earn:<order>``, ``review:<review>``,
+    ``reverse:<refund>``), so a command run twice posts once.
+    """
+
+    id: str
+    customer: CustomerId
+    kind: GrowthEntryKind
+    growth: int
+    reference: str
+    order: str | None
+    at: datetime
 
 
 @frozen
@@ -58,6 +88,10 @@ class Membership:
         """Add growth value; upgrade at once if it reaches a higher tier. True if upgraded."""
         if type(amount) is not int or amount < 0:
             raise InputError.for_field("growth", "must be an integer >= 0")
+        if amount > COUNT_MAX - self.growth:
+            raise InputError.for_field(
+                "growth", f"would take the growth of {self.customer!r} past 2**63-1"
+            )
         self.growth += amount
         self.period_growth += amount
         reached = program.tier_for(self.period_growth)
@@ -65,6 +99,14 @@ class Membership:
             self._set(reached.code, at=at)
             return True
         return False
+
+    def remove_growth(self, amount: int) -> None:
+        """Take back growth (a refund's share). The tier stays: a refund never downgrades at
+        once; the next review sets the tier from the period's growth, now lower."""
+        if type(amount) is not int or not 0 <= amount <= self.growth:
+            raise InputError.for_field("growth", f"must be an integer from 0 to {self.growth}")
+        self.growth -= amount
+        self.period_growth = max(0, self.period_growth - amount)
 
     def review(self, program: CustomerProgram, *, at: datetime) -> bool:
         """Close every period that has ended by ``at``: set the tier from the growth of the

@@ -8,7 +8,8 @@ Subclass it like :class:`~commerce_core.testing.contracts.StorageContract`::
 
 It fixes what the handlers rely on: balance guards that never go below zero and change
 nothing when they refuse, references unique per customer, lots that cannot be overdrawn,
-optimistic versions, rollback, behavior kept once by id, and rule evaluation.
+the growth ledger, phone numbers and emails unique per shop, optimistic versions, rollback,
+behavior kept once by id, and rule evaluation.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ import pytest
 
 from commerce_core.app.ports import Storage
 from commerce_core.customers.behavior import BehaviorEvent, BehaviorKind
-from commerce_core.customers.errors import CustomerNotFound
+from commerce_core.customers.errors import (
+    CustomerEmailTaken,
+    CustomerNotFound,
+    CustomerPhoneTaken,
+)
 from commerce_core.customers.ids import CustomerId
 from commerce_core.customers.ledgers import (
     Cause,
@@ -33,7 +38,7 @@ from commerce_core.customers.ledgers import (
 from commerce_core.customers.model import Customer, Profile
 from commerce_core.customers.program import CustomerProgram
 from commerce_core.customers.segments import Condition, SegmentRule
-from commerce_core.customers.tiers import Membership
+from commerce_core.customers.tiers import GrowthEntry, GrowthEntryKind, Membership
 from commerce_core.kernel.errors import ConcurrencyConflict
 from commerce_core.kernel.money import Money
 
@@ -43,10 +48,12 @@ T0 = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 C1 = CustomerId("c1")
 
 
-def _register(storage: Storage, id: CustomerId = C1, name: str = "李雷") -> None:
+def _register(
+    storage: Storage, id: CustomerId = C1, name: str = "李雷", profile: Profile | None = None
+) -> None:
     with storage.unit_of_work() as uow:
         store = uow.customers
-        store.profiles.add(Customer.register(id, Profile(name=name), at=T0))
+        store.profiles.add(Customer.register(id, profile or Profile(name=name), at=T0))
         store.wallets.open(id, "CNY")
         store.points.open(id)
         store.memberships.add(Membership.start(id, CustomerProgram(), at=T0))
@@ -66,6 +73,18 @@ def _entry(reference: str, amount: Money, balance: Money) -> WalletEntry:
         actor="staff:alice",
         reason=None,
         at=T0,
+    )
+
+
+def _growth(id: str, growth: int, order: str | None, minutes: int) -> GrowthEntry:
+    return GrowthEntry(
+        id=id,
+        customer=C1,
+        kind=GrowthEntryKind.EARN if growth > 0 else GrowthEntryKind.REVERSE,
+        growth=growth,
+        reference=f"ref-{id}",
+        order=order,
+        at=T0 + timedelta(minutes=minutes),
     )
 
 
@@ -193,6 +212,54 @@ class CustomerStoreContract:
         with storage.unit_of_work() as uow:
             assert uow.customers.points.for_order(C1, "o1") == [entry]
             assert uow.customers.points.by_reference(C1, "redeem:o1") == entry
+
+    def test_growth_entries_read_back_oldest_first_and_by_order(self, storage: Storage) -> None:
+        _register(storage)
+        later = _growth("g2", -4, "o1", 5)
+        first = _growth("g1", 10, "o1", 1)
+        other = _growth("g3", 7, None, 3)
+        with storage.unit_of_work() as uow:
+            membership = uow.customers.memberships.claim(C1)
+            assert membership.customer == C1
+            for entry in (later, first, other):
+                uow.customers.memberships.append_growth(entry)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            memberships = uow.customers.memberships
+            assert memberships.growth_entries(C1) == [first, other, later]
+            assert memberships.growth_entries(C1, "o1") == [first, later]
+            assert memberships.growth_entries(C1, "o2") == []
+            with pytest.raises(ConcurrencyConflict):
+                reused = GrowthEntry(
+                    id="g4",
+                    customer=C1,
+                    kind=GrowthEntryKind.EARN,
+                    growth=1,
+                    reference="ref-g1",
+                    order=None,
+                    at=T0,
+                )
+                memberships.append_growth(reused)
+                uow.commit()
+        assert storage.customers.growth(C1).entries == (first, other, later)
+
+    def test_a_phone_or_email_belongs_to_one_customer(self, storage: Storage) -> None:
+        _register(storage, profile=Profile(name="a", phone="+8613800138000", email="A@x.cn"))
+        _register(storage, CustomerId("c2"), profile=Profile(name="b"))
+        with storage.unit_of_work() as uow, pytest.raises(CustomerPhoneTaken):
+            taken = Profile(name="c", phone="+8613800138000")
+            uow.customers.profiles.add(Customer.register(CustomerId("c3"), taken, at=T0))
+        with storage.unit_of_work() as uow:
+            second = uow.customers.profiles.get(CustomerId("c2"))
+            second.change_profile(Profile(name="b", email="a@X.cn"), at=T0)
+            with pytest.raises(CustomerEmailTaken):
+                uow.customers.profiles.save(second)
+        with storage.unit_of_work() as uow:
+            mine = uow.customers.profiles.get(C1)
+            mine.change_profile(Profile(name="a2", email="a@X.CN"), at=T0)
+            uow.customers.profiles.save(mine)
+            uow.commit()
+        assert storage.customers.get(CustomerId("c2")).profile.email is None
 
     def test_leaving_without_commit_discards_ledger_writes(self, storage: Storage) -> None:
         _register(storage)

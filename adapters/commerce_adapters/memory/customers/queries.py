@@ -22,6 +22,7 @@ from commerce_core.customers.model import Customer
 from commerce_core.customers.ports import (
     CustomerDetail,
     CustomerSummary,
+    GrowthStatement,
     PointsRedemptionTerms,
     PointsStatement,
     SegmentView,
@@ -118,6 +119,12 @@ class MemoryCustomerQueries:
         )
         entries = sorted(state.points_entries[customer], key=lambda e: (e.at, e.id))
         return PointsStatement(customer, state.points[customer], tuple(lots), tuple(entries))
+
+    def growth(self, customer: CustomerId) -> GrowthStatement:
+        state = self._state()
+        self._customer(state, customer)
+        entries = sorted(state.growth_entries.get(customer, []), key=lambda e: (e.at, e.id))
+        return GrowthStatement(customer, state.memberships[customer].growth, tuple(entries))
 
     def points_balance(self, customer: CustomerId) -> int:
         state = self._state()

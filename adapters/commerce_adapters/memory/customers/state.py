@@ -23,7 +23,7 @@ from commerce_core.customers.ledgers import (
 from commerce_core.customers.model import Customer
 from commerce_core.customers.program import CustomerProgram
 from commerce_core.customers.segments import CustomerFacts, Segment, SegmentRule
-from commerce_core.customers.tiers import Membership
+from commerce_core.customers.tiers import GrowthEntry, Membership
 from commerce_core.kernel.money import Money
 
 __all__ = ["STATE", "CustomersState", "facts", "matching"]
@@ -45,6 +45,7 @@ class CustomersState:
     lots: dict[str, PointsLot] = field(factory=dict)
     points_entries: dict[CustomerId, list[PointsEntry]] = field(factory=dict)
     memberships: dict[CustomerId, Membership] = field(factory=dict)
+    growth_entries: dict[CustomerId, list[GrowthEntry]] = field(factory=dict)
     behavior: dict[str, BehaviorEvent] = field(factory=dict)
     active: dict[CustomerId, tuple[datetime | None, datetime | None]] = field(factory=dict)
     favorites: dict[tuple[CustomerId, str], tuple[bool, datetime]] = field(factory=dict)
@@ -64,6 +65,7 @@ class CustomersState:
             lots=dict(self.lots),
             points_entries={k: list(v) for k, v in self.points_entries.items()},
             memberships=dict(self.memberships),
+            growth_entries={k: list(v) for k, v in self.growth_entries.items()},
             behavior=dict(self.behavior),
             active=dict(self.active),
             favorites=dict(self.favorites),

@@ -19,7 +19,9 @@ from commerce_core.customers.behavior import (
     BehaviorEvent,
 )
 from commerce_core.customers.errors import (
+    CustomerEmailTaken,
     CustomerNotFound,
+    CustomerPhoneTaken,
     SegmentNotFound,
     WithdrawalNotFound,
 )
@@ -33,7 +35,7 @@ from commerce_core.customers.ledgers import (
 from commerce_core.customers.model import Customer
 from commerce_core.customers.program import CustomerProgram
 from commerce_core.customers.segments import Segment, SegmentRule
-from commerce_core.customers.tiers import Membership
+from commerce_core.customers.tiers import GrowthEntry, Membership
 from commerce_core.kernel.errors import ConcurrencyConflict
 from commerce_core.kernel.messages import DomainEvent
 from commerce_core.kernel.money import Money
@@ -127,6 +129,20 @@ def _saved_version(stored: _Versioned | None, item: _Versioned, what: str) -> No
         raise ConcurrencyConflict(what, f"saved v{version} is not current")
 
 
+def _contacts_free(state: CustomersState, customer: Customer) -> None:
+    """Phone numbers and (case-blind) email addresses are unique per shop, as the SQL
+    adapter's unique indexes keep them."""
+    phone, email = customer.profile.phone, customer.profile.email
+    for other in state.customers.values():
+        if other.id == customer.id:
+            continue
+        if phone is not None and other.profile.phone == phone:
+            raise CustomerPhoneTaken(phone)
+        theirs = other.profile.email
+        if email is not None and theirs is not None and theirs.lower() == email.lower():
+            raise CustomerEmailTaken(email)
+
+
 class _Profiles(_Part):
     def get(self, id: CustomerId) -> Customer:
         customer = self._store.read().customers.get(id)
@@ -138,12 +154,14 @@ class _Profiles(_Part):
         state = self._store.write()
         if customer.id in state.customers:
             raise ConcurrencyConflict("customer", customer.id)
+        _contacts_free(state, customer)
         state.customers[customer.id] = customer.copy()
         self._store._uow.seen.add(customer)
 
     def save(self, customer: Customer) -> None:
         state = self._store.write()
         _saved_version(state.customers.get(customer.id), customer, "customer")
+        _contacts_free(state, customer)
         customer.version += 1
         state.customers[customer.id] = customer.copy()
         self._store._uow.seen.add(customer)
@@ -270,6 +288,22 @@ class _Memberships(_Part):
         membership.version += 1
         state.memberships[membership.customer] = evolve(membership, events=[])
         self._store._uow.seen.add(membership)
+
+    def claim(self, customer: CustomerId) -> Membership:
+        # Optimistic here: a concurrent change fails this unit of work's commit check.
+        return self.get(customer)
+
+    def append_growth(self, entry: GrowthEntry) -> None:
+        state = self._store.write()
+        entries = state.growth_entries.setdefault(entry.customer, [])
+        if any(e.reference == entry.reference for e in entries):
+            raise ConcurrencyConflict("growth entry", entry.reference)
+        entries.append(entry)
+
+    def growth_entries(self, customer: CustomerId, order: str | None = None) -> list[GrowthEntry]:
+        entries = self._store.read().growth_entries.get(customer, [])
+        mine = [e for e in entries if order is None or e.order == order]
+        return sorted(mine, key=lambda e: (e.at, e.id))
 
 
 class _Behavior(_Part):

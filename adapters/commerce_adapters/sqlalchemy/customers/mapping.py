@@ -22,13 +22,14 @@ from commerce_core.customers.ledgers import (
 from commerce_core.customers.model import Address, Customer, CustomerStatus, Gender, Profile
 from commerce_core.customers.program import CustomerProgram
 from commerce_core.customers.segments import Segment, SegmentKind, SegmentRule
-from commerce_core.customers.tiers import Membership
+from commerce_core.customers.tiers import GrowthEntry, GrowthEntryKind, Membership
 
 __all__ = [
     "PROGRAM_ID",
     "customer_from_row",
     "customer_to_row",
     "dumps",
+    "growth_entry_from_row",
     "lot_from_row",
     "membership_from_row",
     "points_entry_from_row",
@@ -52,6 +53,7 @@ def customer_to_row(c: Customer) -> dict[str, Any]:
         "name": c.profile.name,
         "phone": c.profile.phone,
         "email": c.profile.email,
+        "email_key": c.profile.email.lower() if c.profile.email is not None else None,
         "birthday": c.profile.birthday,
         "gender": c.profile.gender.value,
         "channel": c.profile.channel,
@@ -129,6 +131,18 @@ def lot_from_row(row: RowMapping) -> PointsLot:
         reference=row["reference"],
         earned_at=row["earned_at"],
         expires_at=row["expires_at"],
+    )
+
+
+def growth_entry_from_row(row: RowMapping) -> GrowthEntry:
+    return GrowthEntry(
+        id=row["id"],
+        customer=CustomerId(row["customer_id"]),
+        kind=GrowthEntryKind(row["kind"]),
+        growth=int(row["growth"]),
+        reference=row["reference"],
+        order=row["order_id"],
+        at=row["at"],
     )
 
 

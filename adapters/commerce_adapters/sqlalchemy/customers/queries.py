@@ -14,6 +14,7 @@ from commerce_adapters.sqlalchemy.customers import tables as t
 from commerce_adapters.sqlalchemy.customers.mapping import (
     PROGRAM_ID,
     customer_from_row,
+    growth_entry_from_row,
     lot_from_row,
     membership_from_row,
     points_entry_from_row,
@@ -32,6 +33,7 @@ from commerce_core.customers.ledgers import oldest_first
 from commerce_core.customers.ports import (
     CustomerDetail,
     CustomerSummary,
+    GrowthStatement,
     PointsRedemptionTerms,
     PointsStatement,
     SegmentView,
@@ -199,6 +201,20 @@ class SqlCustomerQueries:
             ).mappings()
             items = tuple(points_entry_from_row(r) for r in entries)
         return PointsStatement(customer, int(balance), tuple(open_lots), items)
+
+    def growth(self, customer: CustomerId) -> GrowthStatement:
+        g = t.growth_entries.c
+        with self._read() as conn:
+            growth = conn.execute(
+                sa.select(t.memberships.c.growth).where(t.memberships.c.customer_id == customer)
+            ).scalar_one_or_none()
+            if growth is None:
+                raise CustomerNotFound(customer)
+            rows = conn.execute(
+                sa.select(t.growth_entries).where(g.customer_id == customer).order_by(g.at, g.id)
+            ).mappings()
+            entries = tuple(growth_entry_from_row(r) for r in rows)
+        return GrowthStatement(customer, int(growth), entries)
 
     def points_balance(self, customer: CustomerId) -> int:
         p = t.points_accounts.c

@@ -15,16 +15,20 @@ from commerce_adapters.sqlalchemy.customers.mapping import (
     customer_from_row,
     customer_to_row,
     dumps,
+    growth_entry_from_row,
     membership_from_row,
     program_from_text,
     segment_from_row,
 )
 from commerce_adapters.sqlalchemy.customers.segments import compile_rule
+from commerce_adapters.sqlalchemy.errors import register_business_key
 from commerce_adapters.sqlalchemy.types import money_from_row, money_to_row
 from commerce_core import serialization
 from commerce_core.customers.behavior import BehaviorEvent
 from commerce_core.customers.errors import (
+    CustomerEmailTaken,
     CustomerNotFound,
+    CustomerPhoneTaken,
     SegmentNotFound,
     WithdrawalNotFound,
 )
@@ -36,7 +40,7 @@ from commerce_core.customers.ledgers import (
 from commerce_core.customers.model import Customer
 from commerce_core.customers.program import CustomerProgram
 from commerce_core.customers.segments import Segment, SegmentRule
-from commerce_core.customers.tiers import Membership
+from commerce_core.customers.tiers import GrowthEntry, Membership
 
 __all__ = [
     "SqlBehaviorLog",
@@ -46,6 +50,10 @@ __all__ = [
     "SqlSegmentRepository",
     "SqlWithdrawalRepository",
 ]
+
+# Contacts are business keys: a second customer with a number or address is a domain error.
+register_business_key("uq_customers_phone", "customers.phone", CustomerPhoneTaken)
+register_business_key("uq_customers_email_key", "customers.email_key", CustomerEmailTaken)
 
 
 class SqlCustomerRepository(StorePart):
@@ -59,7 +67,23 @@ class SqlCustomerRepository(StorePart):
         tags = self._s.execute(sa.select(t.tags.c.tag).where(t.tags.c.customer_id == id))
         return customer_from_row(found, list(tags.scalars()))
 
+    def _contacts_free(self, customer: Customer) -> None:
+        """Refuse a phone or email another customer holds (decision 0011: check, then let
+        the unique indexes catch writers that race past the check)."""
+        c = t.customers.c
+        phone, email = customer.profile.phone, customer.profile.email
+        for column, value, error in (
+            (c.phone, phone, CustomerPhoneTaken),
+            (c.email_key, email.lower() if email is not None else None, CustomerEmailTaken),
+        ):
+            if value is None:
+                continue
+            query = sa.select(c.id).where(column == value, c.id != customer.id).limit(1)
+            if self._s.execute(query).first() is not None:
+                raise error(value)
+
     def add(self, customer: Customer) -> None:
+        self._contacts_free(customer)
         self._s.execute(sa.insert(t.customers).values(customer_to_row(customer)))
         if customer.tags:
             rows = [{"customer_id": customer.id, "tag": tag} for tag in customer.tags]
@@ -67,6 +91,7 @@ class SqlCustomerRepository(StorePart):
         self._s.seen(customer)
 
     def save(self, customer: Customer) -> None:
+        self._contacts_free(customer)
         row = customer_to_row(customer)
         del row["id"], row["version"]
         versioned_update(
@@ -147,14 +172,40 @@ class SqlMembershipRepository(StorePart):
     """Growth and tier per customer in ``customer_memberships``, versioned."""
 
     def get(self, customer: CustomerId) -> Membership:
-        row = (
-            self._s.execute(sa.select(t.memberships).where(t.memberships.c.customer_id == customer))
-            .mappings()
-            .one_or_none()
-        )
+        return self._load(customer, lock=False)
+
+    def claim(self, customer: CustomerId) -> Membership:
+        return self._load(customer, lock=self._s.row_locks)
+
+    def _load(self, customer: CustomerId, *, lock: bool) -> Membership:
+        query = sa.select(t.memberships).where(t.memberships.c.customer_id == customer)
+        if lock:
+            query = query.with_for_update()
+        row = self._s.execute(query).mappings().one_or_none()
         if row is None:
             raise CustomerNotFound(customer)
         return membership_from_row(row)
+
+    def append_growth(self, entry: GrowthEntry) -> None:
+        self._s.execute(
+            sa.insert(t.growth_entries).values(
+                id=entry.id,
+                customer_id=entry.customer,
+                kind=entry.kind.value,
+                growth=entry.growth,
+                reference=entry.reference,
+                order_id=entry.order,
+                at=entry.at,
+            )
+        )
+
+    def growth_entries(self, customer: CustomerId, order: str | None = None) -> list[GrowthEntry]:
+        g = t.growth_entries.c
+        query = sa.select(t.growth_entries).where(g.customer_id == customer)
+        if order is not None:
+            query = query.where(g.order_id == order)
+        rows = self._s.execute(query.order_by(g.at, g.id)).mappings()
+        return [growth_entry_from_row(r) for r in rows]
 
     def _values(self, m: Membership) -> dict[str, Any]:
         return {

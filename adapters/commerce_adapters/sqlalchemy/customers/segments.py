@@ -2,14 +2,18 @@
 Python; the contract suite holds both to the same answers).
 
 Windowed figures (spent, orders, RFM) come from one grouped subquery over the payments of
-each window, left-joined to the customers; day counts become comparisons of timestamps with
-bound values, so the query uses plain indexes and no dialect-specific date arithmetic.
+each window (summed from the covering index ``(customer_id, kind, at, amount_minor)``). A
+window that a required condition needs to be non-empty (``spent >= 100000``: zero payments
+fail it) filters in ``HAVING`` and is inner-joined, so only the customers it keeps are joined
+further; a window whose conditions can hold with no payments is left-joined and read through
+``coalesce(…, 0)``. Day counts become comparisons of timestamps with bound values, so the
+query uses plain indexes and no dialect-specific date arithmetic.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,22 +38,28 @@ _OPS: dict[Op, Callable[[Any, Any], Any]] = {
 _RFM = {SegmentField.RFM_RECENCY, SegmentField.RFM_FREQUENCY, SegmentField.RFM_MONETARY}
 
 
-def _window(days: int, at: datetime, name: str) -> Any:
+def _window(days: int, at: datetime, name: str, having: Sequence[Condition] = ()) -> Any:
     e = t.behavior_events.c
-    return (
-        sa.select(
-            e.customer_id.label("customer_id"),
-            sa.func.count().label("n"),
-            sa.func.sum(e.amount_minor).label("spent"),
-        )
+    n, spent = sa.func.count(), sa.func.sum(e.amount_minor)
+    query = (
+        sa.select(e.customer_id.label("customer_id"), n.label("n"), spent.label("spent"))
         .where(
             e.kind == BehaviorKind.PAID.value,
             e.at >= at - timedelta(days=days),
             e.at <= at,
         )
         .group_by(e.customer_id)
-        .subquery(name)
     )
+    if having:
+        query = query.having(
+            *(_OPS[x.op](spent if x.field is SegmentField.SPENT else n, x.value) for x in having)
+        )
+    return query.subquery(name)
+
+
+def _needs_payments(x: Condition) -> bool:
+    """A required windowed condition that no customer without payments meets."""
+    return x.field in (SegmentField.SPENT, SegmentField.ORDERS) and not _OPS[x.op](0, x.value)
 
 
 def _days_since(column: Any, op: Op, n: int, at: datetime) -> Any:
@@ -82,19 +92,28 @@ def compile_rule(rule: SegmentRule, at: datetime, program: CustomerProgram) -> s
     a = t.activity.c
     conditions = (*rule.all_of, *rule.any_of)
     fields = {x.field for x in conditions}
-    windows = {d: _window(d, at, f"w{d}") for d in rule.windows()}
+    # Required conditions that zero payments fail filter their window in HAVING; that
+    # window is then inner-joined (a customer it drops cannot match).
+    having = [x for x in rule.all_of if _needs_payments(x)]
+    windows = {
+        d: _window(d, at, f"w{d}", [x for x in having if x.days == d]) for d in rule.windows()
+    }
+    inner = {int(x.days or 0) for x in having}
     rfm = _window(program.rfm.window_days, at, "rfm") if fields & _RFM else None
 
     # Join only what the rule looks at: each join costs on 100,000 customers.
     source: Any = t.customers
+    for d in sorted(inner):  # first: they cut the rows every later join sees
+        source = source.join(windows[d], windows[d].c.customer_id == c.id)
     if fields & {SegmentField.TIER, SegmentField.GROWTH}:
         source = source.join(t.memberships, m.customer_id == c.id)
     if SegmentField.POINTS in fields:
         source = source.join(t.points_accounts, p.customer_id == c.id)
     if fields & {SegmentField.INACTIVE_DAYS, *_RFM}:
         source = source.outerjoin(t.activity, a.customer_id == c.id)
-    for w in windows.values():
-        source = source.outerjoin(w, w.c.customer_id == c.id)
+    for d, w in windows.items():
+        if d not in inner:
+            source = source.outerjoin(w, w.c.customer_id == c.id)
     if rfm is not None:
         source = source.outerjoin(rfm, rfm.c.customer_id == c.id)
 
@@ -141,7 +160,7 @@ def compile_rule(rule: SegmentRule, at: datetime, program: CustomerProgram) -> s
             column = rfm_value(f)
         return _OPS[x.op](column, x.value)
 
-    where = [test(x) for x in rule.all_of]
+    where = [test(x) for x in rule.all_of if not any(x is h for h in having)]
     if rule.any_of:
         where.append(sa.or_(*(test(x) for x in rule.any_of)))
     return sa.select(c.id).select_from(source).where(*where)

@@ -12,6 +12,7 @@ __all__ = [
     "behavior_events",
     "customers",
     "favorites",
+    "growth_entries",
     "memberships",
     "points_accounts",
     "points_entries",
@@ -36,6 +37,8 @@ customers = sa.Table(
     sa.Column("name", sa.String(64), nullable=False),
     sa.Column("phone", sa.String(20), nullable=True),
     sa.Column("email", sa.String(254), nullable=True),
+    # The whole address lower-cased: one mailbox per shop, whatever its letter case.
+    sa.Column("email_key", key_string(254), nullable=True),
     sa.Column("birthday", sa.Date, nullable=True),
     sa.Column("gender", key_string(16), nullable=False),
     sa.Column("channel", key_string(32), nullable=False),
@@ -47,6 +50,10 @@ customers = sa.Table(
     sa.Column("last_sign_in", sa.Date, nullable=True),
     sa.Column("sign_in_streak", sa.Integer, nullable=False),
     sa.Index(None, "status", "id"),
+    # Business keys (unique indexes: SQLite adds them to a table that exists); a violation
+    # is customer_phone_taken / customer_email_taken, never a retried conflict.
+    sa.Index("uq_customers_phone", "phone", unique=True),
+    sa.Index("uq_customers_email_key", "email_key", unique=True),
 )
 
 tags = sa.Table(
@@ -150,6 +157,21 @@ memberships = sa.Table(
     sa.Index(None, "tier"),
 )
 
+growth_entries = sa.Table(
+    "customer_growth_entries",
+    metadata,
+    # REF wide: the migration that made this ledger opened it with "opening:<customer>".
+    sa.Column("id", REF, primary_key=True),
+    sa.Column("customer_id", ID, nullable=False),
+    sa.Column("kind", key_string(16), nullable=False),
+    sa.Column("growth", sa.BigInteger, nullable=False),
+    sa.Column("reference", REF, nullable=False),
+    sa.Column("order_id", REF, nullable=True),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("customer_id", "reference"),
+    sa.Index(None, "customer_id", "order_id"),
+)
+
 program = sa.Table(
     "customer_program",
     metadata,
@@ -170,7 +192,8 @@ behavior_events = sa.Table(
     sa.Column("query", sa.String(64), nullable=True),
     sa.Column("order_id", ID, nullable=True),
     *money_columns("amount", nullable=True),
-    sa.Index(None, "customer_id", "kind", "at"),
+    # Covering: a customer's payments in a window, summed from the index alone.
+    sa.Index(None, "customer_id", "kind", "at", "amount_minor"),
     # Segment rules aggregate payments in a time window for every customer at once.
     sa.Index(None, "kind", "at", "customer_id", "amount_minor"),
 )

@@ -64,8 +64,8 @@ def positive_int(path: str) -> Any:
     """An attrs validator: an int above zero (bools refused)."""
 
     def validate(_: object, __: object, value: Any) -> None:
-        if type(value) is not int or value <= 0:
-            raise InputError.for_field(path, "must be an integer above zero")
+        if type(value) is not int or not 0 < value < 2**63:
+            raise InputError.for_field(path, "must be an integer from 1 to 2**63-1")
 
     return validate
 
@@ -74,8 +74,8 @@ def non_negative_int(path: str) -> Any:
     """An attrs validator: an int of at least zero (bools refused)."""
 
     def validate(_: object, __: object, value: Any) -> None:
-        if type(value) is not int or value < 0:
-            raise InputError.for_field(path, "must be an integer of at least zero")
+        if type(value) is not int or not 0 <= value < 2**63:
+            raise InputError.for_field(path, "must be an integer from 0 to 2**63-1")
 
     return validate
 

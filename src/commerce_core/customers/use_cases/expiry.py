@@ -19,6 +19,7 @@ from commerce_core.customers.ledgers import (
 )
 from commerce_core.customers.ports import CustomersContext
 from commerce_core.customers.program import CustomerProgram
+from commerce_core.customers.tiers import COUNT_MAX
 from commerce_core.customers.use_cases._common import (
     EXPIRY_ACTOR,
     expiry_key,
@@ -94,6 +95,8 @@ def post_points(
         if existing.kind is not kind or existing.points != points:
             raise LedgerReferenceConflict(customer, reference)
         return existing
+    if points > COUNT_MAX - ledger.balance(customer):
+        raise InputError.for_field("points", f"would take the points of {customer!r} past 2**63-1")
     at = ctx.now()
     balance = ledger.change(customer, points)
     if balance is None:

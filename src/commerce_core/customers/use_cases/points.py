@@ -14,6 +14,7 @@ from commerce_core.customers.ledgers import (
     refund_share,
 )
 from commerce_core.customers.ports import CustomersContext
+from commerce_core.customers.tiers import COUNT_MAX, GrowthEntry, GrowthEntryKind, Membership
 from commerce_core.customers.use_cases._common import (
     REF_MAX,
     positive_int,
@@ -54,8 +55,10 @@ def _date(_: object, __: object, value: Any) -> None:
 
 
 def _nonzero(_: object, __: object, value: Any) -> None:
-    if type(value) is not int or value == 0:
-        raise InputError.for_field("points", "must be a non-zero integer (negative takes)")
+    if type(value) is not int or value == 0 or not -COUNT_MAX <= value <= COUNT_MAX:
+        raise InputError.for_field(
+            "points", "must be a non-zero integer within ±(2**63-1) (negative takes)"
+        )
 
 
 @frozen(kw_only=True)
@@ -102,9 +105,10 @@ class RedeemPoints(Command[PointsEntry]):
 
 @frozen(kw_only=True)
 class ReversePointsForRefund(Command[None]):
-    """After a refund, take back the order's earned points and give back its spent points,
-    each in exact proportion to ``refunded_total`` (all refunds of the order so far) out of
-    ``order_paid``. A full refund reverses exactly what was earned and spent."""
+    """After a refund, take back the order's earned points and growth and give back its spent
+    points, each in exact proportion to ``refunded_total`` (all refunds of the order so far)
+    out of ``order_paid``. A full refund reverses exactly what was earned and spent. The
+    tier stays until the next review (a refund never downgrades at once)."""
 
     type_name = "customers.reverse_points_for_refund"
     customer: CustomerId = field(validator=text("customer"))
@@ -125,11 +129,49 @@ class AdjustPoints(Command[PointsEntry]):
     reason: str = field(validator=text("reason", 200))
 
 
-def _earn_growth(ctx: CustomersContext, customer: CustomerId, growth: int) -> None:
+def _post_growth(
+    ctx: CustomersContext,
+    membership: Membership,
+    *,
+    kind: GrowthEntryKind,
+    growth: int,
+    reference: str,
+    order: str | None,
+) -> None:
+    """Write the growth ledger's entry beside the membership's running total."""
+    ctx.uow.customers.memberships.append_growth(
+        GrowthEntry(
+            id=ctx.new_id(),
+            customer=membership.customer,
+            kind=kind,
+            growth=growth,
+            reference=reference,
+            order=order,
+            at=ctx.now(),
+        )
+    )
+
+
+def _earn_growth(
+    ctx: CustomersContext,
+    customer: CustomerId,
+    growth: int,
+    *,
+    reference: str,
+    order: str | None = None,
+) -> None:
     store = ctx.uow.customers
     if growth > 0:
-        membership = store.memberships.get(customer)
+        membership = store.memberships.claim(customer)
         membership.add_growth(growth, store.program.get(), at=ctx.now())
+        _post_growth(
+            ctx,
+            membership,
+            kind=GrowthEntryKind.EARN,
+            growth=growth,
+            reference=reference,
+            order=order,
+        )
         store.memberships.save(membership)
 
 
@@ -142,7 +184,9 @@ def award_order_points(cmd: AwardOrderPoints, ctx: CustomersContext) -> PointsEn
     tier = program.tier(store.memberships.get(cmd.customer).tier)
     earned = program.points_for(cmd.paid, tier.benefits.points_multiplier_percent)
     if store.points.by_reference(cmd.customer, reference) is None:
-        _earn_growth(ctx, cmd.customer, program.growth_for(cmd.paid))
+        _earn_growth(
+            ctx, cmd.customer, program.growth_for(cmd.paid), reference=reference, order=cmd.order
+        )
     entry = post_points(
         ctx,
         program,
@@ -172,7 +216,7 @@ def award_review_points(cmd: AwardReviewPoints, ctx: CustomersContext) -> Points
     program = store.program.get()
     reference = f"review:{cmd.review}"
     if store.points.by_reference(cmd.customer, reference) is None:
-        _earn_growth(ctx, cmd.customer, program.review_growth)
+        _earn_growth(ctx, cmd.customer, program.review_growth, reference=reference)
     return post_points(
         ctx,
         program,
@@ -238,7 +282,11 @@ def redeem_points(cmd: RedeemPoints, ctx: CustomersContext) -> PointsEntry:
 def reverse_points_for_refund(cmd: ReversePointsForRefund, ctx: CustomersContext) -> None:
     store = ctx.uow.customers
     store.profiles.get(cmd.customer)
+    # Claim the membership first: concurrent refunds of one customer queue here, so each
+    # reads the entries the one before it posted and none takes back a share twice.
+    membership = store.memberships.claim(cmd.customer)
     program = store.program.get()
+    _reverse_growth(cmd, ctx, membership)
     entries = store.points.for_order(cmd.customer, cmd.order)
     earned = sum(e.points for e in entries if e.kind is PointsEntryKind.EARN)
     spent = -sum(e.points for e in entries if e.kind is PointsEntryKind.REDEEM)
@@ -268,6 +316,31 @@ def reverse_points_for_refund(cmd: ReversePointsForRefund, ctx: CustomersContext
             order=cmd.order,
             first=f"earn:{cmd.order}",
         )
+
+
+def _reverse_growth(
+    cmd: ReversePointsForRefund, ctx: CustomersContext, membership: Membership
+) -> None:
+    """Take back the order's growth in exact proportion to the refunded total. The tier
+    stays until the next review."""
+    entries = ctx.uow.customers.memberships.growth_entries(cmd.customer, cmd.order)
+    earned = sum(e.growth for e in entries if e.kind is GrowthEntryKind.EARN)
+    reversed_ = -sum(e.growth for e in entries if e.kind is GrowthEntryKind.REVERSE)
+    take_back = min(
+        refund_share(earned, cmd.refunded_total, cmd.order_paid) - reversed_, membership.growth
+    )
+    if take_back <= 0:
+        return
+    membership.remove_growth(take_back)
+    _post_growth(
+        ctx,
+        membership,
+        kind=GrowthEntryKind.REVERSE,
+        growth=-take_back,
+        reference=f"reverse:{cmd.refund}",
+        order=cmd.order,
+    )
+    ctx.uow.customers.memberships.save(membership)
 
 
 def adjust_points(cmd: AdjustPoints, ctx: CustomersContext) -> PointsEntry:
