@@ -10,6 +10,7 @@ from commerce_core.marketing.campaigns import (
     CampaignStatusChanged,
 )
 from commerce_core.marketing.codes import (
+    ALPHABET,
     CodeBatch,
     CouponCode,
     CouponGrant,
@@ -65,6 +66,7 @@ from commerce_core.marketing.use_cases import (
 )
 
 __all__ = [
+    "ALPHABET",
     "HANDLERS",
     "TRANSITIONS",
     "Campaign",
