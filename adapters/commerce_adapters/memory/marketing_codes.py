@@ -78,7 +78,9 @@ class MemoryCouponCodeLedger:
                 raise ConcurrencyConflict("coupon grant", f"{pair[0]} for {pair[1]}")
         for key, delta in self._redeemed.items():
             limit = self._limits[key]
-            if limit is not None and state.codes[key].redemptions + delta > limit:
+            committed = state.codes.get(key)
+            before = 0 if committed is None else committed.redemptions
+            if limit is not None and before + delta > limit:
                 raise ConcurrencyConflict("coupon code", f"{key}: redeemed")
 
     def apply(self) -> None:

@@ -185,3 +185,11 @@ class CouponCodeLedgerContract:
             assert uow.coupon_codes.uses("t10", "ann") == (1, 1)
             assert uow.coupon_codes.uses("t10", "bob") == (1, 0)
             assert uow.coupon_codes.uses("nope", "ann") == (0, 0)
+
+    def test_a_code_added_and_redeemed_in_one_unit_of_work_commits(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            uow.coupon_codes.add_codes([_code("fresh1")])
+            assert uow.coupon_codes.try_redeem("fresh1", "ann", "cp-ann", 1)
+            assert not uow.coupon_codes.try_redeem("fresh1", "bob", "cp-bob", 1)
+            uow.commit()
+        assert storage.marketing.code("fresh1").redemptions == 1
