@@ -126,3 +126,22 @@ def test_thirty_customers_racing_for_a_shared_code_stop_at_the_total_limit(
     assert shop.marketing.code("SHARE-10").redemptions == 10
     assert shop.marketing.usage("shared-10").issued == 10
     shop.close()
+
+
+def test_one_customer_redeeming_a_single_use_code_twice_at_once_gets_one_coupon(
+    backend: Backend,
+) -> None:
+    shop = make_shop(backend)
+    rule = Coupon(id="gift", amount_off=Money.of("50"))
+    shop.execute(CreateCouponTemplate(template=CouponTemplate(rule)), actor=STAFF)
+    (code,) = shop.execute(GenerateCouponCodes(batch="b1", template="gift", count=1), actor=STAFF)
+    got: list[str] = []
+
+    def redeem(_: int) -> None:
+        got.append(shop.execute(RedeemCouponCode(code=code, customer="ann"), actor=STAFF))
+
+    assert run_threads(8, redeem) == []
+    assert len(got) == 8
+    assert len(set(got)) == 1
+    assert [c.id for c in shop.marketing.coupons_of("ann")] == got[:1]
+    shop.close()

@@ -184,6 +184,9 @@ def redeem_coupon_code(cmd: RedeemCouponCode, ctx: MarketingContext) -> str:
     limit = 1 if code.single_use else template.total_limit
     coupon = IssuedCoupon(ctx.new_id(), code.template, cmd.customer, at)
     if not ledger.try_redeem(key, cmd.customer, coupon.id, limit):
+        raced = ledger.redemption(key, cmd.customer)
+        if raced is not None:
+            return raced  # this customer's own concurrent request won
         if code.single_use:
             raise CouponCodeUsed(code.code)
         raise CouponLimitReached(code.template, "total", limit or 0)
