@@ -78,8 +78,8 @@ class MemoryCouponCodeLedger:
                 raise ConcurrencyConflict("coupon grant", f"{pair[0]} for {pair[1]}")
         for key, delta in self._redeemed.items():
             limit = self._limits[key]
-            committed = state.codes.get(key)
-            before = 0 if committed is None else committed.redemptions
+            stored = state.codes.get(key)
+            before = 0 if stored is None else stored.redemptions
             if limit is not None and before + delta > limit:
                 raise ConcurrencyConflict("coupon code", f"{key}: redeemed")
 
