@@ -27,7 +27,9 @@ from commerce_core.marketing import (
     CouponTemplate,
     CreateCampaign,
     CreateCouponTemplate,
+    GenerateCouponCodes,
     IssueCoupons,
+    RedeemCouponCode,
     ScheduleCampaign,
 )
 from commerce_core.pricing import (
@@ -288,17 +290,28 @@ def run_pricing_demo(commerce: Commerce, console: Console, *, actor: Actor) -> P
     commerce.execute(ScheduleCampaign(campaign=campaign), actor=actor)
     commerce.run_due(starts)  # what `commerce worker` does when the start timer is due
     customer = "ann"
-    for held in SAMPLE_CASE.context.coupons:
+    redeemed = ""
+    for i, held in enumerate(SAMPLE_CASE.context.coupons):
         rule = SAMPLE_CASE.rules.by_id[held.template]
         assert isinstance(rule, Coupon | ShippingCoupon)
         template = CouponTemplate(rule, total_limit=10_000, per_customer_limit=1)
         commerce.execute(CreateCouponTemplate(template=template), actor=actor)
-        commerce.execute(IssueCoupons(template=rule.id, customers=(customer,)), actor=actor)
+        if i == 0:
+            # The first coupon comes from a redeem code (兑换码) printed on a poster; the
+            # customer types it in lower case with spaces, and it still matches.
+            codes = commerce.execute(
+                GenerateCouponCodes(batch="618-poster", template=rule.id, count=3, prefix="618"),
+                actor=actor,
+            )
+            redeemed = codes[0].lower().replace("-", " ")
+            commerce.execute(RedeemCouponCode(code=redeemed, customer=customer), actor=actor)
+        else:
+            commerce.execute(IssueCoupons(template=rule.id, customers=(customer,)), actor=actor)
     console.print(
         Text(
             f"▸ Stored campaign 618 大促 ({len(SAMPLE_CASE.rules.rules)} rules) and "
-            f"{len(SAMPLE_CASE.context.coupons)} coupon templates; "
-            f"issued one of each to {customer}",
+            f"{len(SAMPLE_CASE.context.coupons)} coupon templates; {customer} redeemed "
+            f"code {redeemed!r} and was issued the others",
             style="bold",
         )
     )

@@ -7,6 +7,7 @@ from tests.backends import Backend
 
 from commerce_core.app.ports import Storage
 from commerce_core.testing.marketing import CampaignRepositoryContract, CouponLedgerContract
+from commerce_core.testing.marketing_codes import CouponCodeLedgerContract
 
 
 class TestCouponLedgerContract(CouponLedgerContract):
@@ -23,6 +24,15 @@ class TestCampaignRepositoryContract(CampaignRepositoryContract):
     def _bind(self, backend: Backend) -> None:
         self._backend = backend
         self.supports_overlapping_units = backend.supports_overlapping_units  # type: ignore[misc]
+
+    def make_storage(self) -> Storage:
+        return self._backend.storage()
+
+
+class TestCouponCodeLedgerContract(CouponCodeLedgerContract):
+    @pytest.fixture(autouse=True)
+    def _bind(self, backend: Backend) -> None:
+        self._backend = backend
 
     def make_storage(self) -> Storage:
         return self._backend.storage()

@@ -69,6 +69,9 @@ def test_the_demo_stores_campaigns_and_coupons_and_prices_with_them() -> None:
     direct = price(SAMPLE_CASE.cart, SAMPLE_CASE.context, SAMPLE_CASE.rules)
     assert b.total == direct.total  # the stored campaign and coupons price the same
     assert len(shop.marketing.coupons_of("ann")) == len(SAMPLE_CASE.context.coupons)
+    codes = shop.marketing.batch_codes("618-poster")
+    assert sorted(c.redemptions for c in codes) == [0, 0, 1]  # one code redeemed
+    assert "redeemed code '618 " in text
     assert "Total 应付" in text
     assert b.hints
     assert b.applied

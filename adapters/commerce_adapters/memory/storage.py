@@ -17,8 +17,8 @@ from commerce_adapters.memory.inventory import MemoryInventory, MemoryInventoryQ
 from commerce_adapters.memory.marketing import (
     MemoryCampaignRepository,
     MemoryCouponLedger,
-    MemoryMarketingQueries,
 )
+from commerce_adapters.memory.marketing_codes import MemoryCouponCodeLedger, MemoryMarketingReads
 from commerce_core.app.ports import (
     IdempotencyRecord,
     OutboxMessage,
@@ -143,8 +143,8 @@ class MemoryStorage:
         return MemoryProductQueries(self)
 
     @property
-    def marketing(self) -> MemoryMarketingQueries:
-        return MemoryMarketingQueries(self)
+    def marketing(self) -> MemoryMarketingReads:
+        return MemoryMarketingReads(self)
 
     def close(self) -> None:
         self._closed = True
@@ -356,6 +356,7 @@ class MemoryUnitOfWork:
         self.products, self.brands, self.tags, self.reviews = catalog_repositories(self)
         self.coupons = MemoryCouponLedger(self)
         self.campaigns = MemoryCampaignRepository(self)
+        self.coupon_codes = MemoryCouponCodeLedger(self)
 
     @property
     def storage(self) -> MemoryStorage:

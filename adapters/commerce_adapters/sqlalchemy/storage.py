@@ -23,8 +23,8 @@ from commerce_adapters.sqlalchemy.inventory import SqlInventory, SqlInventoryQue
 from commerce_adapters.sqlalchemy.marketing import (
     SqlCampaignRepository,
     SqlCouponLedger,
-    SqlMarketingQueries,
 )
+from commerce_adapters.sqlalchemy.marketing_codes import SqlCouponCodeLedger, SqlMarketingReads
 from commerce_core.app.ports import IdempotencyRecord, OutboxMessage, Timer, TimerStatus
 from commerce_core.app.unit_of_work import SeenAggregates
 from commerce_core.catalog.errors import CategoryNotFound
@@ -391,6 +391,7 @@ class SqlUnitOfWork:
         self.products, self.brands, self.tags, self.reviews = catalog_repositories(self)
         self.coupons = SqlCouponLedger(self)
         self.campaigns = SqlCampaignRepository(self)
+        self.coupon_codes = SqlCouponCodeLedger(self)
 
     @property
     def connection(self) -> Connection:
@@ -574,9 +575,9 @@ class SqlStorage:
         return SqlProductQueries(self)
 
     @cached_property
-    def marketing(self) -> SqlMarketingQueries:
+    def marketing(self) -> SqlMarketingReads:
         # One per storage: it holds the cache of active campaigns.
-        return SqlMarketingQueries(self)
+        return SqlMarketingReads(self)
 
     def close(self) -> None:
         self.engine.dispose()

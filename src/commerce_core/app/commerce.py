@@ -12,6 +12,7 @@ from attrs import frozen
 
 from commerce_core import serialization
 from commerce_core.app.bus import TIMER_KEY_MAX, Authorizer, Handler, MessageBus, Subscriber
+from commerce_core.app.marketing import HANDLERS as MARKETING_APP_HANDLERS
 from commerce_core.app.ports import Storage, Timer, UnitOfWork
 from commerce_core.app.system import SystemClock, TimeOrderedIds
 from commerce_core.catalog.import_use_cases import HANDLERS as IMPORT_HANDLERS
@@ -59,6 +60,7 @@ BUILTIN_HANDLERS: Mapping[type[Command[Any]], Handler] = {
     **REVIEW_HANDLERS,
     **IMPORT_HANDLERS,
     **MARKETING_HANDLERS,
+    **MARKETING_APP_HANDLERS,
 }
 
 #: Timer attempts that fail unexpectedly before the timer is given up on.

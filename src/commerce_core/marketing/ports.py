@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -10,16 +11,19 @@ from attrs import frozen
 from commerce_core.kernel.actors import Actor
 from commerce_core.kernel.messages import Command
 from commerce_core.marketing.campaigns import Campaign, CampaignStatus
+from commerce_core.marketing.codes import CodeBatch, CouponCode, CouponGrant
 from commerce_core.marketing.model import CouponTemplate, IssuedCoupon, TemplateUsage
 from commerce_core.pricing import PricingPolicy, Rule, RuleSet
 
 __all__ = [
     "CampaignRepository",
     "CampaignView",
+    "CouponCodeLedger",
     "CouponLedger",
     "MarketingContext",
     "MarketingQueries",
     "MarketingUnitOfWork",
+    "SegmentMembers",
     "live_rule_set",
 ]
 
@@ -105,8 +109,76 @@ class CouponLedger(Protocol):
         ...
 
 
+class CouponCodeLedger(Protocol):
+    """Redeem codes, their batches and redemptions, and staff grants, inside a unit of work.
+
+    Codes are stored and found by their key (``code_key``), which is unique: two codes that
+    read the same cannot both exist. ``try_redeem`` is the hot path: one guarded change
+    (in SQL ``UPDATE … WHERE redemptions < limit``), so a single-use code has one winner.
+    """
+
+    def add_batch(self, batch: CodeBatch) -> None:
+        """Store a new batch; ConcurrencyConflict if the id exists."""
+        ...
+
+    def batch(self, id: str) -> CodeBatch | None: ...
+
+    def batch_codes(self, batch: str) -> tuple[CouponCode, ...]:
+        """The codes of a batch, by key."""
+        ...
+
+    def taken(self, keys: Collection[str]) -> set[str]:
+        """Which of ``keys`` are keys of stored codes."""
+        ...
+
+    def add_codes(self, codes: Sequence[CouponCode]) -> None:
+        """Store new codes; ConcurrencyConflict if a key exists."""
+        ...
+
+    def code(self, key: str) -> CouponCode | None: ...
+
+    def redemption(self, key: str, customer: str) -> str | None:
+        """The coupon id ``customer`` got from the code, if they redeemed it."""
+        ...
+
+    def try_redeem(self, key: str, customer: str, coupon: str, limit: int | None) -> bool:
+        """Count one redemption of the code by ``customer`` (who got ``coupon``) unless it
+        was redeemed ``limit`` times already; False (nothing changed) if so."""
+        ...
+
+    def grant(self, id: str) -> CouponGrant | None: ...
+
+    def add_grant(self, grant: CouponGrant) -> None:
+        """Store a new grant; ConcurrencyConflict if the id exists."""
+        ...
+
+    def granted(self, grant: str, customers: Collection[str]) -> dict[str, str]:
+        """Of ``customers``, those the grant already gave a coupon to, with its id."""
+        ...
+
+    def add_granted(self, grant: str, coupons: Mapping[str, str]) -> None:
+        """Record the coupon given to each customer; ConcurrencyConflict if one has one."""
+        ...
+
+    def uses(self, template: str, customer: str) -> tuple[int, int]:
+        """The committed uses of a template: in all, and by ``customer``."""
+        ...
+
+
+class SegmentMembers(Protocol):
+    """The stored members of a customer segment, for grants to a segment (the customers
+    context fills it; ``commerce_core.app`` wires it)."""
+
+    def members(self, segment: str) -> tuple[str, ...]:
+        """The members, by id; NotFound if no segment has this id."""
+        ...
+
+
 class MarketingUnitOfWork(Protocol):
     """The repositories of marketing inside one transaction."""
+
+    @property
+    def coupon_codes(self) -> CouponCodeLedger: ...
 
     @property
     def coupons(self) -> CouponLedger: ...
@@ -145,6 +217,14 @@ class MarketingQueries(Protocol):
 
     def campaign(self, id: str) -> CampaignView:
         """One campaign; CampaignNotFound if none."""
+        ...
+
+    def code(self, code: str) -> CouponCode:
+        """The redeem code that ``code`` reads as (see ``code_key``); CouponCodeNotFound."""
+        ...
+
+    def batch_codes(self, batch: str) -> tuple[CouponCode, ...]:
+        """The codes of a generated batch, by key; CouponBatchNotFound if none."""
         ...
 
     def active_rules(self, at: datetime, policy: PricingPolicy | None = None) -> RuleSet:

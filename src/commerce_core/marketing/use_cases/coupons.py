@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -12,8 +13,10 @@ from commerce_core.kernel.errors import InputError
 from commerce_core.kernel.messages import Command
 from commerce_core.kernel.validation import check_text
 from commerce_core.marketing.errors import (
+    CouponExpired,
     CouponLimitReached,
     CouponNotFound,
+    CouponNotYetValid,
     CouponTemplateNotFound,
     CouponUnavailable,
 )
@@ -68,8 +71,10 @@ class IssueCoupons(Command[tuple[str, ...]]):
 
 @frozen(kw_only=True)
 class UseCoupon(Command[None]):
-    """Count one use of a customer's coupon for an order being placed (atomic against the
-    template's total and per-customer limits)."""
+    """Count one use of a customer's coupon for an order being placed. Checked in this
+    order: the coupon is the customer's, it is available, it is inside its validity window
+    (the template's ``valid_from``/``valid_until``, or ``valid_days`` after issue), and then
+    the template's total and per-customer limits (counted atomically)."""
 
     type_name = "marketing.use_coupon"
     coupon: str = field(validator=_id("coupon"))
@@ -111,15 +116,31 @@ def use_coupon(cmd: UseCoupon, ctx: MarketingContext) -> None:
         raise CouponNotFound(cmd.coupon)
     if coupon.status is CouponStatus.LOCKED and coupon.order == cmd.order:
         return  # already counted for this order: placing it again changes nothing
+    if coupon.status is not CouponStatus.AVAILABLE:
+        raise CouponUnavailable(cmd.coupon, coupon.status.value)
+    template = ledger.template(coupon.template)
+    if template is None:
+        raise CouponTemplateNotFound(coupon.template)
+    _check_window(template, coupon, ctx.now())
     stopped = ledger.try_use(coupon, cmd.order)
     if stopped is None:
         return
     if stopped == "unavailable":
         raise CouponUnavailable(cmd.coupon, CouponStatus.LOCKED.value)
-    template = ledger.template(coupon.template)
-    assert template is not None
     value = template.total_limit if stopped == "total" else template.per_customer_limit
     raise CouponLimitReached(coupon.template, stopped, value or 0)
+
+
+def _check_window(template: CouponTemplate, coupon: IssuedCoupon, at: datetime) -> None:
+    """Refuse a coupon used outside its validity window."""
+    rule = template.rule
+    ends = [] if rule.valid_until is None else [rule.valid_until]
+    if rule.valid_days is not None:
+        ends.append(coupon.issued_at + timedelta(days=rule.valid_days))
+    if rule.valid_from is not None and at < rule.valid_from:
+        raise CouponNotYetValid(coupon.id, rule.valid_from.isoformat())
+    if ends and at >= min(ends):
+        raise CouponExpired(coupon.id, min(ends).isoformat())
 
 
 def give_back_coupon(cmd: GiveBackCoupon, ctx: MarketingContext) -> None:
