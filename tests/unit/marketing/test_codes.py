@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from commerce_core import InputError
 from commerce_core.marketing import ALPHABET, code_key
-from commerce_core.marketing.codes import check_code, generate_code
+from commerce_core.marketing.codes import CouponCode, check_code, generate_code
 
 codes = st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=20)
 
@@ -72,3 +74,21 @@ def test_check_code_refuses_what_cannot_be_a_code(bad: object) -> None:
 
 def test_check_code_returns_the_key() -> None:
     assert check_code("Gold-10") == "g01d10"
+
+
+def test_check_code_says_what_a_code_is_made_of() -> None:
+    with pytest.raises(InputError) as err:
+        check_code("SALE!2026")
+    assert "letters and digits" in err.value.errors[0].message
+    with pytest.raises(InputError) as err:
+        check_code("ab-c")
+    assert err.value.errors[0].message == "a code has at least 4 letters or digits"
+    assert check_code("ab-c4") == "abc4"  # four letters or digits are enough
+    assert check_code("ab12") == "ab12"
+
+
+@pytest.mark.parametrize("bad", [None, "", " VIP1", "x" * 65])
+def test_a_stored_code_refuses_text_that_cannot_be_shown(bad: object) -> None:
+    with pytest.raises(InputError) as err:
+        CouponCode(bad, "k", "t", True, datetime(2026, 6, 18, tzinfo=UTC))  # type: ignore[arg-type]
+    assert err.value.errors[0].path == "code"
