@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, CursorResult
 
 from commerce_adapters.sqlalchemy import catalog_tables as ct
 from commerce_adapters.sqlalchemy import tables as t
+from commerce_adapters.sqlalchemy.bulk import insert_rows
 from commerce_adapters.sqlalchemy.catalog_mapping import (
     attribute_rows,
     brand_from_row,
@@ -251,8 +252,8 @@ class SqlProductRepository(_Part):
             self._uow.seen.add(product)
 
     def _insert_many(self, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-        for chunk in _chunks(rows):
-            self._run(sa.insert(table), list(chunk))
+        with translating():
+            insert_rows(self._uow.connection, table, rows)
 
     def _write_history(self, products: Sequence[Product]) -> None:
         rows = [price_change_to_row(p.id, c) for p in products for c in p.price_log]

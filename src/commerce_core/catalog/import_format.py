@@ -61,6 +61,10 @@ _PLAIN_AMOUNT = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?", re.ASCII)
 #: The most bytes one import may carry (split bigger catalogs into several files).
 DATA_MAX = 64 * 1024 * 1024
 
+#: One decoder for every cell and line: ``json.loads(..., parse_float=...)`` builds a new
+#: decoder on each call, which a 30,000-row import pays 30,000 times.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
 
 class ImportFormat(StrEnum):
     """A bulk file format."""
@@ -146,7 +150,7 @@ def _json(value: Any, default: Any) -> Any:
         return default
     if isinstance(value, str):
         try:
-            return json.loads(value, parse_float=Decimal)
+            return _DECODER.decode(value)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON: {exc.msg}") from None
     return value
@@ -369,7 +373,7 @@ def _parse_jsonl(data: str, errors: list[FieldError]) -> list[ProductRecord]:
         if not text.strip():
             continue
         try:
-            obj = json.loads(text, parse_float=Decimal)
+            obj = _DECODER.decode(text)
         except json.JSONDecodeError as exc:
             errors.append(FieldError(f"line[{number}]", f"not valid JSON: {exc.msg}"))
             continue
