@@ -38,17 +38,17 @@ def insert_rows(
         return
     keys = list(rows[0])
     compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=keys)
-    processors = _processors(conn, table, keys)
+    if compiled.positional:
+        keys = list(compiled.positiontup or [])
+    processors = [(i, p) for i, p in enumerate(_processors(conn, table, keys)) if p is not None]
     sql = str(compiled)
-    order = [keys.index(n) for n in compiled.positiontup or []]
     for start in range(0, len(rows), batch):
-        chunk = rows[start : start + batch]
-        values = [
-            [v if p is None else p(v) for v, p in zip((r[k] for k in keys), processors, strict=True)]
-            for r in chunk
-        ]
+        values = [[r[k] for k in keys] for r in rows[start : start + batch]]
+        for row in values:
+            for i, process in processors:
+                row[i] = process(row[i])
         if compiled.positional:
-            params: list[Any] = [tuple(v[i] for i in order) for v in values]
+            params: list[Any] = [tuple(v) for v in values]
         else:
             params = [dict(zip(keys, v, strict=True)) for v in values]
         conn.exec_driver_sql(sql, params)

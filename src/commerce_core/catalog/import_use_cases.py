@@ -79,19 +79,26 @@ class ImportProducts(Command[ImportReport]):
     dry_run: bool = field(default=False, validator=_flag)
 
 
-def _errors_of(exc: CommerceError, record: ProductRecord) -> list[FieldError]:
+def _sku_at(record: ProductRecord, index: int, fmt: ImportFormat) -> str:
+    """Where a record's SKU is: its own CSV line, or ``skus[i]`` on the product's JSONL line."""
+    if fmt is ImportFormat.JSONL:
+        return f"line[{record.line}].skus[{index}]"
+    return f"line[{record.skus[index].line}]"
+
+
+def _errors_of(exc: CommerceError, record: ProductRecord, fmt: ImportFormat) -> list[FieldError]:
     """Turn a refusal while building a product into errors on the record's lines."""
     if not isinstance(exc, InputError):
         return [FieldError(f"line[{record.line}]", f"{exc.code}: {exc}")]
     out = []
     for e in exc.errors:
-        line, rest = record.line, e.path
+        where, rest = f"line[{record.line}]", e.path
         if e.path.startswith("skus["):
             index = int(e.path[5 : e.path.index("]")])
             if index < len(record.skus):
-                line = record.skus[index].line
+                where = _sku_at(record, index, fmt)
             rest = e.path[e.path.index("]") + 2 :] if "]." in e.path else ""
-        out.append(FieldError(f"line[{line}]" + (f".{rest}" if rest else ""), e.message))
+        out.append(FieldError(where + (f".{rest}" if rest else ""), e.message))
     return out
 
 
@@ -172,6 +179,20 @@ class _Importer:
             self.tags[key] = found.id
         return self.tags[key]
 
+    def add_value(
+        self, product: Product, spec: str, value: str, codes: dict[tuple[str, ...], str]
+    ) -> None:
+        """Add a spec value the file names: new SKUs take the file's codes for their options;
+        a new combination the file leaves out is disabled, as on a product the file creates."""
+        ctx = self.ctx
+        try:
+            added = product.add_spec_value(
+                spec, value, new_id=ctx.new_id, at=ctx.now(), codes=codes
+            )
+        except InputError as exc:
+            raise InputError.for_field("specs", "; ".join(e.message for e in exc.errors)) from None
+        product.disable_skus([s.code for s in added if s.options not in codes], at=ctx.now())
+
     def build(self, record: ProductRecord, existing: Product | None) -> Product:
         ctx = self.ctx
         at = ctx.now()
@@ -224,12 +245,11 @@ class _Importer:
             raise InputError.for_field(
                 "specs", "an import cannot change the spec attributes of an existing product"
             )
+        codes = {options[i]: s.code for i, s in enumerate(record.skus)}
         for spec, stored in zip(specs, product.specs, strict=True):
             for value in spec.values:
                 if value not in stored.values:
-                    raise InputError.for_field(
-                        "specs", f"add the value {value!r} with AddSpecValue, not by import"
-                    )
+                    self.add_value(product, spec.name, value, codes)
         product.edit(
             title=record.title, subtitle=record.subtitle, description=record.description, at=at
         )
@@ -268,7 +288,7 @@ class _Importer:
         return product
 
 
-def _duplicates(records: list[ProductRecord]) -> dict[int, list[FieldError]]:
+def _duplicates(records: list[ProductRecord], fmt: ImportFormat) -> dict[int, list[FieldError]]:
     """Codes and barcodes repeated inside the file, by the index of the later record."""
     out: dict[int, list[FieldError]] = {}
     products: dict[str, int] = {}
@@ -281,7 +301,7 @@ def _duplicates(records: list[ProductRecord]) -> dict[int, list[FieldError]]:
                 FieldError(f"line[{record.line}].product_code", f"repeats line {line}")
             )
         products.setdefault(record.code, index)
-        for sku in record.skus:
+        for i, sku in enumerate(record.skus):
             for key, seen, name in (
                 (sku.code, skus, "sku_code"),
                 (sku.barcode, barcodes, "barcode"),
@@ -291,7 +311,8 @@ def _duplicates(records: list[ProductRecord]) -> dict[int, list[FieldError]]:
                 if key in seen and seen[key] != index:
                     out.setdefault(index, []).append(
                         FieldError(
-                            f"line[{sku.line}].{name}", f"{key!r} is also on another product"
+                            f"{_sku_at(record, i, fmt)}.{name}",
+                            f"{key!r} is also on another product",
                         )
                     )
                 seen.setdefault(key, index)
@@ -315,7 +336,7 @@ def import_products(cmd: ImportProducts, ctx: ProductsContext) -> ImportReport:
 def _import(cmd: ImportProducts, ctx: ProductsContext) -> ImportReport:
     records, errors = parse_products(cmd.format, cmd.data)
     repo = ctx.uow.products
-    bad = _duplicates(records)
+    bad = _duplicates(records, cmd.format)
     existing = repo.find_by_codes([r.code for r in records])
     owners = repo.sku_owners([s.code for r in records for s in r.skus])
     held = repo.barcode_owners([s.barcode for r in records for s in r.skus if s.barcode])
@@ -325,22 +346,19 @@ def _import(cmd: ImportProducts, ctx: ProductsContext) -> ImportReport:
     for index, record in enumerate(records):
         problems = bad.get(index, [])
         mine = existing[record.code].id if record.code in existing else None
-        for sku in record.skus:
+        for i, sku in enumerate(record.skus):
+            at = _sku_at(record, i, cmd.format)
             if owners.get(sku.code, mine) != mine:
-                problems.append(
-                    FieldError(f"line[{sku.line}].sku_code", f"duplicate_sku_code: {sku.code!r}")
-                )
+                problems.append(FieldError(f"{at}.sku_code", f"duplicate_sku_code: {sku.code!r}"))
             if sku.barcode and held.get(sku.barcode, mine) != mine:
-                problems.append(
-                    FieldError(f"line[{sku.line}].barcode", f"duplicate_barcode: {sku.barcode!r}")
-                )
+                problems.append(FieldError(f"{at}.barcode", f"duplicate_barcode: {sku.barcode!r}"))
         if record.category is not None and record.category not in known:
             problems.append(FieldError(f"line[{record.line}].category", "no such category"))
         if not problems:
             try:
                 product = importer.build(record, existing.get(record.code))
             except CommerceError as exc:
-                problems = _errors_of(exc, record)
+                problems = _errors_of(exc, record, cmd.format)
             else:
                 built.append((product, mine is None))
         errors.extend(problems)

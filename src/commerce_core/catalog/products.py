@@ -7,7 +7,7 @@ generated from it change together, under one version.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from attrs import define, evolve, field
@@ -351,26 +351,38 @@ class Product:
         new_id: Callable[[], str],
         at: datetime,
         price: Money | None = None,
+        codes: Mapping[tuple[str, ...], str] | None = None,
     ) -> tuple[Sku, ...]:
         """Add a value to a spec attribute: SKUs for the new combinations are added (with
-        ``price`` if given); every existing SKU is left exactly as it was."""
+        ``price`` if given); every existing SKU is left exactly as it was.
+
+        ``codes`` names the code of a new SKU by its options (what an import uses, so a
+        re-run finds the same SKUs); a new combination it leaves out gets ``<code>-<n>``.
+        """
         index = self._spec_index(spec)
         check_text(value, "value", max_length=SPEC_VALUE_MAX)
         self._check_money(check_money(price, "price"), "price")
+        given = dict(codes or {})
+        for options, code in given.items():
+            check_code(code, f"codes[{options!r}]")
         current = self.specs[index]
         if match_key(value) in {match_key(v) for v in current.values}:
             raise InputError.for_field("value", f"{spec!r} already has the value {value!r}")
         specs = list(self.specs)
         specs[index] = SpecAttribute(current.name, (*current.values, value))
         check_specs(specs)
-        self.specs = tuple(specs)
         existing = {s.options for s in self.skus}
         added: list[Sku] = []
-        for combo in self.combinations():
+        taken = {s.code for s in self.skus}
+        for combo in itertools.product(*(s.values for s in specs)):
             if combo in existing:
                 continue  # a SKU that was disabled when this value was removed stays as it is
-            sku = Sku(SkuId(new_id()), self._next_code([*self.skus, *added]), combo, price=price)
-            added.append(sku)
+            code = given.get(combo) or self._next_code([*self.skus, *added])
+            if code in taken:
+                raise DuplicateSkuCode(code, self.id)
+            taken.add(code)
+            added.append(Sku(SkuId(new_id()), code, combo, price=price))
+        self.specs = tuple(specs)
         self.skus = (*self.skus, *added)
         if added:
             for sku in added:
