@@ -16,7 +16,7 @@ import attrs
 from attrs import define, evolve, field
 
 from commerce_core.catalog.brands import Brand, Tag, name_key
-from commerce_core.catalog.errors import CategoryNotFound
+from commerce_core.catalog.errors import CategoryHasProducts, CategoryNotFound
 from commerce_core.catalog.ids import BrandId, CategoryId, ProductId, ReviewId, TagId
 from commerce_core.catalog.product_errors import (
     BrandNotFound,
@@ -109,6 +109,8 @@ class CatalogParticipant:
         self.reviews: dict[ReviewId, Review] = {}
         self.review_base: dict[ReviewId, int] = {}
         self.history: list[tuple[ProductId, PriceChange]] = []
+        #: Categories this unit of work found empty (for a delete), checked again at commit.
+        self.emptied: set[CategoryId] = set()
 
     # -- uniqueness --------------------------------------------------------------------
     def _sku_owner(self, code: str) -> ProductId | None:
@@ -183,8 +185,40 @@ class CatalogParticipant:
                 return other_id
         return None
 
+    def in_categories(self, ids: set[CategoryId]) -> list[ProductId]:
+        """Products in these categories: committed ones (unless staged) and staged ones."""
+        found = {
+            p.id
+            for p in self.state.products.values()
+            if p.category in ids and p.id not in self.products
+        }
+        found |= {p.id for p in self.products.values() if p.category in ids}
+        return sorted(found)
+
+    def _check_categories(self) -> None:
+        """At commit (decision 0013): a staged product's category still exists, and a
+        category found empty for a delete still is. Commits are serial, so this is exact."""
+        # Called under the storage lock; the tree this unit of work staged (if any) is what
+        # its commit will write.
+        staged = self.uow._tree
+        categories = staged[0] if staged is not None else self.uow.storage._state.categories
+        for product in self.products.values():
+            if product.category is not None and product.category not in categories:
+                raise CategoryNotFound(product.category)
+        # Products others committed since this unit of work found the categories empty
+        # (its own staged products are its own doing, as under a row lock).
+        for category in sorted(self.emptied):
+            held = [
+                p
+                for p in self.state.products.values()
+                if p.category == category and p.id not in self.products
+            ]
+            if held:
+                raise CategoryHasProducts(category, len(held))
+
     # -- MemoryParticipant -------------------------------------------------------------
     def check(self) -> None:
+        self._check_categories()
         state = self.state
         for id, base in self.product_base.items():
             current = state.products.get(id)
@@ -319,6 +353,13 @@ class MemoryProductRepository(_Repo):
         with part.lock:
             found = {b: part._barcode_owner(b) for b in barcodes}
         return {b: owner[0] for b, owner in found.items() if owner is not None}
+
+    def in_categories(self, ids: Sequence[CategoryId]) -> list[ProductId]:
+        part = self._part
+        with part.lock:
+            found = part.in_categories(set(ids))
+            part.emptied |= {c for c in ids if not part.in_categories({c})}
+        return found
 
     def known_categories(self, ids: Sequence[CategoryId]) -> set[CategoryId]:
         queries = self._part.uow.storage.categories

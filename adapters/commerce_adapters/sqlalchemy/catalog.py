@@ -191,9 +191,34 @@ class SqlProductRepository(_Part):
         return out
 
     def known_categories(self, ids: Sequence[CategoryId]) -> set[CategoryId]:
+        # A shared lock on each category found (FOR KEY SHARE on PostgreSQL, which renames
+        # and moves do not wait for; LOCK IN SHARE MODE on MariaDB): a concurrent delete
+        # waits until this product is committed, then sees it (decision 0013).
         c = t.categories.c
-        rows = self._run(sa.select(c.id).where(c.id.in_(list(ids))))
-        return {CategoryId(r) for r in rows.scalars()}
+        found: set[CategoryId] = set()
+        for chunk in _chunks(sorted(set(ids))):
+            query = sa.select(c.id).where(c.id.in_(chunk))
+            if self._uow.supports_row_locks:
+                query = query.with_for_update(read=True, key_share=True)
+            found.update(CategoryId(r) for r in self._run(query).scalars())
+        return found
+
+    def in_categories(self, ids: Sequence[CategoryId]) -> list[ProductId]:
+        # Lock the categories first, then read their products: a product that holds a shared
+        # lock on one is committed (and seen here) before this returns; one that asks later
+        # waits for this unit of work and finds the category gone.
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        c = t.categories.c
+        p = ct.products.c
+        out: list[ProductId] = []
+        for chunk in _chunks(wanted):
+            if self._uow.supports_row_locks:
+                self._run(sa.select(c.id).where(c.id.in_(chunk)).with_for_update()).all()
+            rows = self._run(sa.select(p.id).where(p.category_id.in_(chunk)))
+            out.extend(ProductId(r) for r in rows.scalars())
+        return sorted(out)
 
     # -- uniqueness --------------------------------------------------------------------
     def _check_unique(
