@@ -146,6 +146,14 @@ def test_a_new_spec_value_takes_the_codes_given_for_its_combinations() -> None:
     assert product.skus[:2] == before
 
 
+def test_numbered_codes_skip_the_codes_given_for_other_new_combinations() -> None:
+    product = _product([SpecAttribute("颜色", ("红",)), SpecAttribute("尺码", ("S", "M"))])
+    added = product.add_spec_value(
+        "颜色", "蓝", new_id=lambda: "new", at=T0, codes={("蓝", "M"): "P-3"}
+    )
+    assert [(s.code, s.options) for s in added] == [("P-4", ("蓝", "S")), ("P-3", ("蓝", "M"))]
+
+
 def test_a_new_spec_value_refuses_a_code_the_product_holds_and_changes_nothing() -> None:
     product = _product([SpecAttribute("颜色", ("红",))])
     specs, skus = product.specs, product.skus

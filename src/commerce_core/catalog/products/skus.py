@@ -8,7 +8,7 @@ holds no state of its own: it names the product's fields it works on, and the pr
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from datetime import datetime
 
 from attrs import evolve
@@ -166,10 +166,11 @@ class SkuMatrix:
         existing = {s.options for s in self.skus}
         added: list[Sku] = []
         taken = {s.code for s in self.skus}
-        for combo in itertools.product(*(s.values for s in specs)):
-            if combo in existing:
-                continue  # a SKU that was disabled when this value was removed stays as it is
-            code = given.get(combo) or self._next_code([*self.skus, *added])
+        # A SKU that was disabled when its value was removed stays as it is.
+        combos = [c for c in itertools.product(*(s.values for s in specs)) if c not in existing]
+        reserved = {given[c] for c in combos if c in given}  # numbering skips these
+        for combo in combos:
+            code = given.get(combo) or self._next_code([*self.skus, *added], avoid=reserved)
             if code in taken:
                 raise DuplicateSkuCode(code, self.id)
             taken.add(code)
@@ -252,8 +253,8 @@ class SkuMatrix:
             enabled=enabled,
         )
 
-    def _next_code(self, taken: Sequence[Sku]) -> str:
-        codes = {s.code for s in taken}
+    def _next_code(self, taken: Sequence[Sku], *, avoid: Set[str] = frozenset()) -> str:
+        codes = {s.code for s in taken} | avoid
         n = len(taken) + 1
         while f"{self.code}-{n}" in codes:
             n += 1
