@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from decimal import Decimal
@@ -48,7 +49,7 @@ def _json(value: Any, default: Any) -> Any:
     return value
 
 
-def _money(value: Any, currency: str) -> Money | None:
+def _read_money(value: Any, currency: str) -> Money | None:
     if blank(value):
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
@@ -128,13 +129,33 @@ def _specs(value: Any) -> tuple[SpecAttribute, ...] | None:
     return tuple(SpecAttribute(name, tuple(values)) for name, values in data)
 
 
-def _options(value: Any) -> tuple[tuple[str, str], ...]:
+def _read_options(value: Any) -> tuple[tuple[str, str], ...]:
     data = _json(value, {})
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
         raise TypeError('must be a JSON object such as {"颜色": "红", "尺码": "S"}')
     return tuple(data.items())
+
+
+# A bulk file repeats the same few option objects and prices on thousands of rows: read each
+# distinct cell once. The results are immutable; a refusal is not cached (raised each time).
+@functools.lru_cache(maxsize=4096)
+def _options_text(text: str) -> tuple[tuple[str, str], ...]:
+    return _read_options(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money_text(text: str, currency: str) -> Money | None:
+    return _read_money(text, currency)
+
+
+def _options(value: Any) -> tuple[tuple[str, str], ...]:
+    return _options_text(value) if type(value) is str else _read_options(value)
+
+
+def _money(value: Any, currency: str) -> Money | None:
+    return _money_text(value, currency) if type(value) is str else _read_money(value, currency)
 
 
 def _tags(value: Any) -> tuple[str, ...]:

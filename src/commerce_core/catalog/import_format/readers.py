@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from commerce_core.catalog.import_format.cells import blank, read_product, read_sku
+from commerce_core.catalog.import_format.cells import read_product, read_sku
 from commerce_core.catalog.import_format.records import (
     CSV_COLUMNS,
     DATA_MAX,
@@ -53,9 +53,9 @@ def _parse_csv(data: str, errors: list[FieldError]) -> list[ProductRecord]:
         bad = False
         for number, row in rows:
             line = Line(number, errors)
-            for column in PRODUCT_COLUMNS:
+            for column in PRODUCT_COLUMNS if number != first_line else ():
                 value = row.get(column)
-                if number != first_line and not blank(value) and value != first.get(column):
+                if value is not None and value != "" and value != first.get(column):
                     errors.append(
                         FieldError(
                             f"line[{number}].{column}",
