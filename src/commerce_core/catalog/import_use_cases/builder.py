@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -51,9 +52,15 @@ def _specs_of(record: ProductRecord) -> tuple[SpecAttribute, ...]:
     """The record's specs, or the spec values in order of first appearance in its SKUs."""
     if record.specs is not None:
         return record.specs
+    return _specs_from(tuple(sku.options for sku in record.skus))
+
+
+@functools.lru_cache(maxsize=1024)
+def _specs_from(options: tuple[tuple[tuple[str, str], ...], ...]) -> tuple[SpecAttribute, ...]:
+    # Products of a bulk file share a few option layouts: build each one's specs once.
     names: dict[str, list[str]] = {}
-    for sku in record.skus:
-        for name, value in sku.options:
+    for sku in options:
+        for name, value in sku:
             values = names.setdefault(name, [])
             if value not in values:
                 values.append(value)
