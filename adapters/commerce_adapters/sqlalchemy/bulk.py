@@ -41,12 +41,21 @@ def insert_rows(
     if compiled.positional:
         keys = list(compiled.positiontup or [])
     processors = [(i, p) for i, p in enumerate(_processors(conn, table, keys)) if p is not None]
+    # Bulk rows share a few values per converted column (every row of an import has the
+    # same timestamp): convert each distinct value once.
+    memos: list[dict[Any, Any]] = [{} for _ in processors]
     sql = str(compiled)
     for start in range(0, len(rows), batch):
         values = [[r[k] for k in keys] for r in rows[start : start + batch]]
         for row in values:
-            for i, process in processors:
-                row[i] = process(row[i])
+            for (i, process), memo in zip(processors, memos, strict=True):
+                value = row[i]
+                try:
+                    row[i] = memo[value]
+                except KeyError:
+                    row[i] = memo[value] = process(value)
+                except TypeError:  # unhashable: convert it every time
+                    row[i] = process(value)
         if compiled.positional:
             params: list[Any] = [tuple(v) for v in values]
         else:
