@@ -107,6 +107,62 @@ def test_jsonl_errors_name_the_line_and_the_sku(shop: Commerce, staff: Actor) ->
     assert _count(shop) == 0
 
 
+def test_a_rerun_with_a_new_colour_adds_its_skus_and_leaves_the_others_alone(
+    shop: Commerce, staff: Actor
+) -> None:
+    cat = category(shop, staff)
+    shop.execute(ImportProducts(format="csv", data=_csv(cat)), actor=staff)
+    before = shop.catalog.products.by_code("P1")
+    green = _csv(cat) + 'P1,,,,,P1-GS,"{""颜色"":""绿"",""尺码"":""S""}",61.00,690009,true\n'
+    report = shop.execute(ImportProducts(format="csv", data=green), actor=staff)
+    assert (report.created, report.updated, report.unchanged, report.errors) == (0, 1, 1, ())
+    after = shop.catalog.products.by_code("P1")
+    assert after.skus[:4] == before.skus  # every existing SKU exactly as it was
+    assert [(s.code, s.options, s.enabled, s.price, s.barcode) for s in after.skus[4:]] == [
+        ("P1-GS", ("绿", "S"), True, Money.of("61"), "690009"),
+        ("P1-6", ("绿", "M"), False, None, None),
+    ]
+    assert [s.values for s in after.specs] == [("红", "蓝", "绿"), ("S", "M")]
+    again = shop.execute(ImportProducts(format="csv", data=green), actor=staff)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert shop.catalog.products.by_code("P1") == after
+
+
+def test_a_new_colour_whose_sku_code_another_product_holds_is_refused(
+    shop: Commerce, staff: Actor
+) -> None:
+    cat = category(shop, staff)
+    shop.execute(ImportProducts(format="csv", data=_csv(cat)), actor=staff)
+    before = shop.catalog.products.by_code("P1")
+    green = _csv(cat) + 'P1,,,,,P2-1,"{""颜色"":""绿"",""尺码"":""S""}",61.00,,true\n'
+    with pytest.raises(ImportRejected) as err:
+        shop.execute(ImportProducts(format="csv", data=green), actor=staff)
+    # P2 holds P2-1 in the store (line 6) and again in this file (line 5).
+    assert [e.path for e in err.value.errors] == ["line[5].sku_code", "line[6].sku_code"]
+    assert shop.catalog.products.by_code("P1") == before
+
+
+def test_jsonl_build_errors_name_the_index_of_the_bad_sku(shop: Commerce, staff: Actor) -> None:
+    tee(shop, staff)  # holds the SKU codes TEE-1 … TEE-6
+    data = (
+        '{"product_code": "J1", "title": "Ok", "skus": [{"sku_code": "J1-1", "price": "1"}]}\n'
+        '{"product_code": "J2", "title": "Bad", "skus": ['
+        '{"sku_code": "J2-1", "options": {"c": "a"}, "price": "5"}, '
+        '{"sku_code": "J2-2", "options": {"c": "b"}, "price": "5"}, '
+        '{"sku_code": "J2-3", "options": {"c": "d"}, "price": "5", "list_price": "4"}]}\n'
+        '{"product_code": "J3", "title": "Taken", "skus": ['
+        '{"sku_code": "J3-1", "options": {"c": "a"}, "price": "1"}, '
+        '{"sku_code": "TEE-2", "options": {"c": "b"}, "price": "1"}]}\n'
+    )
+    with pytest.raises(ImportRejected) as err:
+        shop.execute(ImportProducts(format="jsonl", data=data), actor=staff)
+    assert [e.path for e in err.value.errors] == [
+        "line[2].skus[2].list_price",
+        "line[3].skus[1].sku_code",
+    ]
+    assert _count(shop) == 1
+
+
 BACKENDS = ("memory", "sqlite", "postgresql", "mariadb")
 
 skus_strategy = st.lists(

@@ -6,17 +6,20 @@ from typing import Any
 
 import pytest
 
-from commerce_core import Actor, Commerce, InputError
+from commerce_core import Actor, Commerce, InputError, Money
 from commerce_core.catalog import (
     CategoryCycle,
+    CategoryHasProducts,
     CategoryId,
     CategoryNotEmpty,
     CategoryNotFound,
     CreateCategory,
+    CreateProduct,
     DeleteCategory,
     MoveCategory,
     RenameCategory,
     ReorderCategories,
+    SetProductCategory,
 )
 from commerce_core.kernel import PageRequest
 
@@ -129,3 +132,26 @@ def test_children_listing_pages(shop: Commerce, staff: Actor) -> None:
     third = shop.categories.children(parent, PageRequest(limit=2, after=second.next_cursor))
     assert [v.name for p in (first, second, third) for v in p.items] == [f"C{i}" for i in range(5)]
     assert third.next_cursor is None
+
+
+def test_a_category_with_products_cannot_be_deleted_until_they_move_out(
+    shop: Commerce, staff: Actor
+) -> None:
+    tees = shop.execute(CreateCategory(name="T恤 T-shirts"), actor=staff)
+    other = shop.execute(CreateCategory(name="Other"), actor=staff)
+    product = shop.execute(
+        CreateProduct(code="TEE", title="Tee", category=tees, default_price=Money.of("9")),
+        actor=staff,
+    )
+    before = snapshot(shop)
+    with pytest.raises(CategoryHasProducts) as err:
+        shop.execute(DeleteCategory(category=tees), actor=staff)
+    assert err.value.code == "category_has_products"
+    assert (err.value.category, err.value.products) == (tees, 1)
+    assert "T恤 T-shirts" in str(err.value)
+    assert snapshot(shop) == before
+    shop.execute(SetProductCategory(product=product, category=other), actor=staff)
+    shop.execute(DeleteCategory(category=tees), actor=staff)
+    assert names(shop) == [(0, "Other")]
+    with pytest.raises(CategoryNotFound):
+        shop.execute(SetProductCategory(product=product, category=tees), actor=staff)

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from commerce_adapters.memory.catalog import CatalogState
+from commerce_adapters.memory.catalog_state import CatalogState
 from commerce_core.catalog.ids import CategoryId, ProductId
 from commerce_core.catalog.media import AttributeKind, MediaKind
 from commerce_core.catalog.product_errors import ProductNotFound

@@ -10,12 +10,12 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from commerce_adapters.sqlalchemy import catalog_tables as ct
 from commerce_adapters.sqlalchemy import tables as t
-from commerce_adapters.sqlalchemy.catalog import load_products
 from commerce_adapters.sqlalchemy.catalog_mapping import (
     SCALE,
     price_change_from_row,
     review_from_row,
 )
+from commerce_adapters.sqlalchemy.catalog_products import load_products
 from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
 from commerce_adapters.sqlalchemy.errors import translating
 from commerce_core.catalog.ids import BrandId, CategoryId, ProductId, TagId

@@ -4,6 +4,7 @@ tags, media, price history and reviews."""
 from commerce_core.catalog.brands import Brand, Tag
 from commerce_core.catalog.errors import (
     CategoryCycle,
+    CategoryHasProducts,
     CategoryNotEmpty,
     CategoryNotFound,
     CategoryOrderMismatch,
@@ -174,6 +175,7 @@ __all__ = [
     "CategoryCreated",
     "CategoryCycle",
     "CategoryDeleted",
+    "CategoryHasProducts",
     "CategoryId",
     "CategoryMoved",
     "CategoryNode",

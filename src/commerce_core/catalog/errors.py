@@ -8,6 +8,7 @@ from commerce_core.kernel.errors import DomainError, NotFound
 
 __all__ = [
     "CategoryCycle",
+    "CategoryHasProducts",
     "CategoryNotEmpty",
     "CategoryNotFound",
     "CategoryOrderMismatch",
@@ -79,6 +80,23 @@ class CategoryNotEmpty(DomainError):
         )
         self.category = category
         self.children = children
+
+
+class CategoryHasProducts(DomainError):
+    """A category that products are in may not be deleted (they would point at nothing)."""
+
+    code = "category_has_products"
+
+    def __init__(self, category: str, products: int, *, name: str = "") -> None:
+        what = "product" if products == 1 else "products"
+        super().__init__(
+            f"{_label(category, name)} still has {products} {what}; "
+            "move them to another category first",
+            category=category,
+            products=products,
+        )
+        self.category = category
+        self.products = products
 
 
 class DuplicateCategoryName(DomainError):

@@ -69,7 +69,21 @@ class ProductRepository(Protocol):
         ...
 
     def known_categories(self, ids: Sequence[CategoryId]) -> set[CategoryId]:
-        """Which of these category ids exist (read without locking the category tree)."""
+        """Which of these category ids exist.
+
+        Read without locking the category tree; the categories found are share-locked until
+        the unit of work ends (where the backend has row locks), so a concurrent delete of
+        one waits for this unit of work, then sees its products (decision 0013).
+        """
+        ...
+
+    def in_categories(self, ids: Sequence[CategoryId]) -> list[ProductId]:
+        """Ids of the products in these categories, in id order.
+
+        The categories are locked for update first (where the backend has row locks), so no
+        product can be put in them until the unit of work ends: what a delete checks holds
+        until it commits (decision 0013).
+        """
         ...
 
 

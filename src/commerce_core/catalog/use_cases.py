@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from attrs import field, frozen
 
+from commerce_core.catalog.errors import CategoryHasProducts
 from commerce_core.catalog.ids import CategoryId
 from commerce_core.catalog.model import CATEGORY_NAME_MAX
 from commerce_core.catalog.ports import CatalogContext
@@ -94,7 +95,7 @@ class ReorderCategories(Command[None]):
 
 @frozen(kw_only=True)
 class DeleteCategory(Command[None]):
-    """Delete a category that has no subcategories."""
+    """Delete a category that has no subcategories and no products."""
 
     type_name = "catalog.delete_category"
     category: CategoryId = field(validator=bounded_text("category", max_length=_ID_MAX))
@@ -133,7 +134,12 @@ def reorder_categories(cmd: ReorderCategories, ctx: CatalogContext) -> None:
 
 def delete_category(cmd: DeleteCategory, ctx: CatalogContext) -> None:
     tree = ctx.uow.categories.get()
+    name = tree.get(cmd.category).name
     tree.remove(cmd.category, at=ctx.now())
+    # Locks the category against new products until commit (see decision 0013).
+    held = ctx.uow.products.in_categories([cmd.category])
+    if held:
+        raise CategoryHasProducts(cmd.category, len(held), name=name)
     ctx.uow.categories.save(tree)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from commerce_core.app.ports import Storage
 from commerce_core.catalog.brands import Brand, Tag
-from commerce_core.catalog.ids import BrandId, ProductId, ReviewId, SkuId, TagId
+from commerce_core.catalog.ids import BrandId, CategoryId, ProductId, ReviewId, SkuId, TagId
 from commerce_core.catalog.media import Attribute, MediaKind, MediaRef
 from commerce_core.catalog.product_errors import (
     DuplicateBarcode,
@@ -144,6 +144,37 @@ class ProductStorageContract:
             uow.products.add([sample_product()])
         with pytest.raises(ProductNotFound):
             storage.products.get(ProductId("p1"))
+
+    def test_in_categories_lists_their_products_and_known_categories_the_ones_that_exist(
+        self, storage: Storage
+    ) -> None:
+        one, two = CategoryId("c1"), CategoryId("c2")
+        with storage.unit_of_work() as uow:
+            tree = uow.categories.get()
+            tree.add(one, "One", parent=None, position=None, at=T0)
+            tree.add(two, "Two", parent=None, position=None, at=T0)
+            uow.categories.save(tree)
+            uow.commit()
+        first, second, other = (
+            sample_product(),
+            sample_product("p2", "P2"),
+            sample_product("p3", "P3"),
+        )
+        first.set_category(one, at=T0)
+        second.set_category(one, at=T0)
+        self._add(storage, second, first, other)
+        with storage.unit_of_work() as uow:
+            assert uow.products.known_categories([two, CategoryId("nope"), one]) == {one, two}
+            assert uow.products.in_categories([two, one]) == [ProductId("p1"), ProductId("p2")]
+            assert uow.products.in_categories([two]) == []
+            assert uow.products.in_categories([]) == []
+            moved = uow.products.get(ProductId("p2"))
+            moved.set_category(two, at=T0)
+            uow.products.save(moved)
+            assert uow.products.in_categories([two]) == [ProductId("p2")]
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.products.in_categories([one]) == [ProductId("p1")]
 
     def test_codes_and_barcodes_are_unique_across_products(self, storage: Storage) -> None:
         self._add(storage, sample_product(barcode="690001"))

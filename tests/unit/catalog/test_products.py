@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from commerce_core import InvalidTransition, Money
 from commerce_core.catalog import (
     PRODUCT_TRANSITIONS,
+    DuplicateSkuCode,
     Product,
     ProductId,
     ProductStatus,
@@ -132,3 +133,33 @@ def test_too_many_combinations_are_refused() -> None:
     with pytest.raises(InputError) as err:
         _product(many)
     assert err.value.field == "specs"
+
+
+def test_a_new_spec_value_takes_the_codes_given_for_its_combinations() -> None:
+    product = _product([SpecAttribute("颜色", ("红",)), SpecAttribute("尺码", ("S", "M"))])
+    before = product.skus
+    added = product.add_spec_value(
+        "颜色", "蓝", new_id=lambda: "new", at=T0, codes={("蓝", "M"): "P-BM", ("红", "S"): "X"}
+    )
+    # A code for an existing combination is ignored; a combination without one is numbered.
+    assert [(s.code, s.options) for s in added] == [("P-3", ("蓝", "S")), ("P-BM", ("蓝", "M"))]
+    assert product.skus[:2] == before
+
+
+def test_numbered_codes_skip_the_codes_given_for_other_new_combinations() -> None:
+    product = _product([SpecAttribute("颜色", ("红",)), SpecAttribute("尺码", ("S", "M"))])
+    added = product.add_spec_value(
+        "颜色", "蓝", new_id=lambda: "new", at=T0, codes={("蓝", "M"): "P-3"}
+    )
+    assert [(s.code, s.options) for s in added] == [("P-4", ("蓝", "S")), ("P-3", ("蓝", "M"))]
+
+
+def test_a_new_spec_value_refuses_a_code_the_product_holds_and_changes_nothing() -> None:
+    product = _product([SpecAttribute("颜色", ("红",))])
+    specs, skus = product.specs, product.skus
+    with pytest.raises(DuplicateSkuCode):
+        product.add_spec_value("颜色", "蓝", new_id=lambda: "new", at=T0, codes={("蓝",): "P-1"})
+    with pytest.raises(InputError) as err:
+        product.add_spec_value("颜色", "蓝", new_id=lambda: "new", at=T0, codes={("蓝",): ""})
+    assert err.value.errors[0].path.startswith("codes[")
+    assert (product.specs, product.skus, product.events[1:]) == (specs, skus, [])
