@@ -1,0 +1,101 @@
+"""Trusted constructors for the values the engine builds itself.
+
+The engine's amounts are ints it computed between 0 and the cart's subtotal (plus the
+shipping fee), in the cart's validated currency, checked once against the 64-bit bound
+(:func:`check_bounds`); its reasons and stages are enum members already. Re-running every
+validator and converter on the ~200 objects of a breakdown would cost more than pricing
+the cart, so these build the very same frozen attrs instances (equal, hashable, of the same
+class) by setting their slots directly. Internal: never hand them values from outside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
+
+import attrs
+
+from commerce_core.kernel.errors import MoneyOverflow
+from commerce_core.kernel.money import MINOR_MAX, Money
+from commerce_core.pricing.breakdown import (
+    Applied,
+    CouponChoice,
+    Hint,
+    LineDiscount,
+    LineShare,
+    PriceBreakdown,
+    PricedLine,
+    Rejected,
+    ShippingCharge,
+)
+
+__all__ = [
+    "applied",
+    "breakdown",
+    "check_bounds",
+    "coupon_choice",
+    "hint",
+    "line_discount",
+    "line_share",
+    "money_maker",
+    "priced_line",
+    "rejected",
+    "shipping_charge",
+]
+
+T = TypeVar("T")
+
+
+def trusted(cls: type[T]) -> Callable[..., T]:
+    """A positional constructor of ``cls`` (an attrs slotted class) that skips validators
+    and converters: ``trusted(LineShare)(sku, amount)``."""
+    names = [a.name for a in attrs.fields(cls)]  # type: ignore[arg-type]
+    params = ", ".join(names)
+    body = "".join(f"    put(o, {n!r}, {n})\n" for n in names)
+    source = f"def make({params}):\n    o = new(cls)\n{body}    return o\n"
+    scope: dict[str, Any] = {"new": object.__new__, "put": object.__setattr__, "cls": cls}
+    exec(source, scope)  # noqa: S102 - generated from the class's own field names
+    make: Callable[..., T] = scope["make"]
+    make.__doc__ = f"Build a {cls.__name__} without validation (trusted engine values)."
+    return make
+
+
+line_share: Final = trusted(LineShare)
+line_discount: Final = trusted(LineDiscount)
+priced_line: Final = trusted(PricedLine)
+applied: Final = trusted(Applied)
+rejected: Final = trusted(Rejected)
+hint: Final = trusted(Hint)
+shipping_charge: Final = trusted(ShippingCharge)
+coupon_choice: Final = trusted(CouponChoice)
+breakdown: Final = trusted(PriceBreakdown)
+_money: Final = trusted(Money)
+
+
+def money_maker(code: str) -> Callable[[int], Money]:
+    """Money in ``code`` from trusted minor units, one shared instance per amount (Money
+    is immutable, so a breakdown may hold the same ¥5.00 in many places)."""
+    cache: dict[int, Money] = {}
+    make = _money
+
+    def money(minor: int) -> Money:
+        found = cache.get(minor)
+        if found is None:
+            found = cache[minor] = make(minor, code)
+        return found
+
+    return money
+
+
+def check_bounds(subtotal: int, fee: int) -> None:
+    """Refuse a cart whose amounts a ``Money`` cannot hold, before any is built.
+
+    Every amount of a breakdown lies between 0 and the subtotal plus the shipping fee
+    (thresholds and rule amounts come from valid Money), so checking those bounds the rest.
+    """
+    if subtotal > MINOR_MAX:
+        raise MoneyOverflow("cart.lines", subtotal)
+    if fee > MINOR_MAX:
+        raise MoneyOverflow("shipping.fee", fee)
+    if subtotal + fee > MINOR_MAX:
+        raise MoneyOverflow("total", subtotal + fee)
