@@ -23,7 +23,7 @@ from commerce_core.pricing.result import (
 )
 from commerce_core.pricing.rules import Coupon, PointsRedemption, Rule, ShippingCoupon, Stage
 from commerce_core.pricing.ruleset import RuleSet
-from commerce_core.pricing.run import HintRow, Run, coupon_invalid, ineligible
+from commerce_core.pricing.run import HintRow, Run, coupon_invalid
 from commerce_core.pricing.settle import (
     Pick,
     coupon_stage,
@@ -232,7 +232,7 @@ def _best(
 
 def _most_points(base: Run, goods: int) -> int:
     for rule in base.rules.by_stage[Stage.POINTS]:
-        if isinstance(rule, PointsRedemption) and ineligible(rule, base.ctx) is None:
+        if isinstance(rule, PointsRedemption) and base.ineligible(rule) is None:
             return points_value(rule, goods, base.ctx.points)[1]
     return 0
 

@@ -72,19 +72,24 @@ breakdown: Final = trusted(PriceBreakdown)
 _money: Final = trusted(Money)
 
 
+class _Amounts(dict[int, Money]):
+    """minor → Money in one currency, built on first use (``__missing__``)."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+    def __missing__(self, minor: int) -> Money:
+        value = self[minor] = _money(minor, self.code)
+        return value
+
+
 def money_maker(code: str) -> Callable[[int], Money]:
     """Money in ``code`` from trusted minor units, one shared instance per amount (Money
     is immutable, so a breakdown may hold the same ¥5.00 in many places)."""
-    cache: dict[int, Money] = {}
-    make = _money
-
-    def money(minor: int) -> Money:
-        found = cache.get(minor)
-        if found is None:
-            found = cache[minor] = make(minor, code)
-        return found
-
-    return money
+    return _Amounts(code).__getitem__
 
 
 def check_bounds(subtotal: int, fee: int) -> None:

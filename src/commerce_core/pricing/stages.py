@@ -17,7 +17,7 @@ from commerce_core.pricing.rules import (
     TieredDiscount,
     TieredReduction,
 )
-from commerce_core.pricing.run import Run, ineligible, pay_rate
+from commerce_core.pricing.run import Run, pay_rate
 
 
 def fmt(run: Run, minor: int) -> str:
@@ -39,14 +39,14 @@ def _item_price(run: Run, rule: Rule, i: int) -> int | None:
                 return tp.price.minor
         return None
     if isinstance(rule, MemberDiscount):
-        if i not in run.in_scope(rule):
+        if not run.in_scope(rule) >> i & 1:
             return None
         for tr in rule.rates:
             if tr.tier == run.ctx.customer_tier:
                 return pay_rate(unit, tr.rate, run.policy.rounding)
         return None
     if isinstance(rule, ItemDiscount):
-        if i not in run.in_scope(rule):
+        if not run.in_scope(rule) >> i & 1:
             return None
         if rule.rate is not None:
             return pay_rate(unit, rule.rate, run.policy.rounding)
@@ -75,7 +75,7 @@ def item_stage(run: Run) -> None:
     priority, then id) that lowers the line's price wins; an exclusive rule applies alone."""
     exclusive_on = [False] * len(run.lines)
     for rule in run.rules.by_stage[Stage.ITEM]:
-        why = ineligible(rule, run.ctx)
+        why = run.ineligible(rule)
         if why is not None:
             run.reject(rule, why[0], detail=why[1])
             continue
@@ -125,7 +125,7 @@ def promotion_stage(run: Run) -> None:
     taken: set[str] = set()
     exclusive: Rule | None = None
     for rule in run.rules.by_stage[Stage.PROMOTION]:
-        why = ineligible(rule, run.ctx)
+        why = run.ineligible(rule)
         if why is not None:
             run.reject(rule, why[0], detail=why[1])
             continue
