@@ -81,6 +81,7 @@ def item_stage(run: Run) -> None:
             continue
         rows: list[tuple[int, int]] = []
         blocked: Reason | None = None
+        capped = False
         for i, line in enumerate(run.lines):
             new = _item_price(run, rule, i)
             if new is None:
@@ -96,6 +97,13 @@ def item_stage(run: Run) -> None:
                 blocked = blocked or Reason.NO_SAVING
                 continue
             off = (run.item_unit[i] - new) * line.quantity
+            if off > run.cur[i]:
+                # Item prices after promotions (a custom order): the saving is capped at
+                # what the line still pays, so it never goes below zero.
+                off, capped = run.cur[i], True
+                if off <= 0:
+                    blocked = blocked or Reason.NO_SAVING
+                    continue
             run.item_unit[i] = new
             run.cur[i] -= off
             run.shares[i].append((rule.id, off))
@@ -113,7 +121,7 @@ def item_stage(run: Run) -> None:
         if rows:
             total = sum(p for _, p in rows)
             run.applied.append(
-                (rule, Stage.ITEM, total, rows, False, None, _item_detail(run, rule))
+                (rule, Stage.ITEM, total, rows, capped, None, _item_detail(run, rule))
             )
         else:
             run.reject(rule, blocked or Reason.NO_ELIGIBLE_LINES)
