@@ -7,6 +7,7 @@ nothing depends on the order the cart listed them in.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 from decimal import Decimal
 
 from commerce_core.kernel.money import Rounding, round_fraction
@@ -32,9 +33,15 @@ RejectedRow = tuple[
 HintRow = tuple[str, str, int | None, int | None, int, str]
 
 
+@lru_cache(maxsize=1024)
+def ratio(rate: Decimal) -> tuple[int, int]:
+    """``rate`` as an exact integer fraction (cached: rules reuse a few rates)."""
+    return rate.as_integer_ratio()
+
+
 def pay_rate(amount: int, rate: Decimal, rounding: Rounding) -> int:
     """What is paid on ``amount`` at ``rate`` (0.9 is 9折), rounded once."""
-    num, den = rate.as_integer_ratio()
+    num, den = ratio(rate)
     if rounding is Rounding.HALF_UP and amount >= 0:
         q, r = divmod(amount * num, den)
         return q + 1 if 2 * r >= den else q
@@ -99,6 +106,7 @@ class Run:
         "lines",
         "no_coupon",
         "no_promo",
+        "nothing",
         "points_used",
         "points_value",
         "policy",
@@ -108,6 +116,7 @@ class Run:
         "shares",
         "slots",
         "shipping",
+        "sku_index",
         "symbol",
     )
 
@@ -148,6 +157,8 @@ class Run:
             for feat in features(line):
                 fmask[feat] = fmask.get(feat, 0) | (1 << i)
         self.fmask = fmask
+        self.sku_index = {line.sku: i for i, line in enumerate(self.lines)}
+        self.nothing = [False] * len(self.lines)
         #: bit mask → the line indexes it holds, in SKU order; shared by copies
         self.slots: dict[int, list[int]] = {}
         #: rule id → why it is ineligible for this context (None: eligible); shared
@@ -174,6 +185,8 @@ class Run:
         new.shipping = self.shipping
         new.scopes = self.scopes
         new.fmask = self.fmask
+        new.sku_index = self.sku_index
+        new.nothing = self.nothing
         new.slots = self.slots
         new.elig = self.elig
         new.symbol = self.symbol

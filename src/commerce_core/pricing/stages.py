@@ -55,6 +55,14 @@ def _item_price(run: Run, rule: Rule, i: int) -> int | None:
     raise AssertionError(rule.kind)
 
 
+def _item_lines(run: Run, rule: Rule) -> list[int]:
+    """The lines ``rule`` may price, in SKU order: its SKU's line, or the lines in scope."""
+    if isinstance(rule, FixedPrice | MemberPrice):
+        i = run.sku_index.get(rule.sku)
+        return [] if i is None else [i]
+    return run.scope_lines(rule, run.nothing)
+
+
 def _item_detail(run: Run, rule: Rule) -> str:
     if isinstance(rule, FixedPrice):
         what = "flash price" if rule.flash else "fixed price"
@@ -82,7 +90,9 @@ def item_stage(run: Run) -> None:
         rows: list[tuple[int, int]] = []
         blocked: Reason | None = None
         capped = False
-        for i, line in enumerate(run.lines):
+        lines = run.lines
+        for i in _item_lines(run, rule):
+            line = lines[i]
             new = _item_price(run, rule, i)
             if new is None:
                 continue
