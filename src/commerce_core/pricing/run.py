@@ -7,8 +7,8 @@ nothing depends on the order the cart listed them in.
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from commerce_core.kernel.money import Rounding, round_fraction
 from commerce_core.pricing.breakdown import Reason
@@ -114,9 +114,9 @@ class Run:
         "rules",
         "scopes",
         "shares",
-        "slots",
         "shipping",
         "sku_index",
+        "slots",
         "symbol",
     )
 

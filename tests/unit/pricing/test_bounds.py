@@ -9,7 +9,6 @@ from tests.unit.pricing.builders import context, held, line, m
 
 from commerce_core.kernel import Money, MoneyOverflow
 from commerce_core.kernel.money import MINOR_MAX
-from commerce_core.testing.pricing import carts, contexts, rules
 from commerce_core.pricing import (
     Cart,
     CartLine,
@@ -25,6 +24,7 @@ from commerce_core.pricing import (
     TieredReduction,
     price,
 )
+from commerce_core.testing.pricing import carts, contexts, rules
 
 PROMOTIONS_FIRST = PricingPolicy(
     stages=(Stage.PROMOTION, Stage.ITEM, Stage.COUPON, Stage.POINTS, Stage.SHIPPING)
@@ -32,7 +32,7 @@ PROMOTIONS_FIRST = PricingPolicy(
 
 
 def _field(error: MoneyOverflow) -> str:
-    return error.context["field"]
+    return str(error.context["field"])
 
 
 def test_a_subtotal_past_64_bits_is_a_money_overflow_naming_the_lines() -> None:
