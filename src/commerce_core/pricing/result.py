@@ -10,7 +10,9 @@ class) by setting their slots directly. Internal: never hand them values from ou
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from types import MemberDescriptorType
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -51,9 +53,15 @@ def trusted(cls: type[T]) -> Callable[..., T]:
     and converters: ``trusted(LineShare)(sku, amount)``."""
     names = [a.name for a in attrs.fields(cls)]  # type: ignore[arg-type]
     params = ", ".join(names)
-    body = "".join(f"    put(o, {n!r}, {n})\n" for n in names)
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    body = ""
+    for n in names:
+        slot = inspect.getattr_static(cls, n)
+        if not isinstance(slot, MemberDescriptorType):  # pragma: no cover - attrs slots
+            raise TypeError(f"{cls.__name__}.{n} is not a slot")
+        scope[f"set_{n}"] = slot.__set__  # a slot's own setter skips the frozen __setattr__
+        body += f"    set_{n}(o, {n})\n"
     source = f"def make({params}):\n    o = new(cls)\n{body}    return o\n"
-    scope: dict[str, Any] = {"new": object.__new__, "put": object.__setattr__, "cls": cls}
     exec(source, scope)
     make: Callable[..., T] = scope["make"]
     make.__doc__ = f"Build a {cls.__name__} without validation (trusted engine values)."
