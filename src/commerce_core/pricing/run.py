@@ -154,8 +154,9 @@ class Run:
         #: scope feature → bit mask of the lines that have it (bit i is line i)
         fmask: dict[tuple[str, str], int] = {}
         for i, line in enumerate(self.lines):
+            bit = 1 << i
             for feat in features(line):
-                fmask[feat] = fmask.get(feat, 0) | (1 << i)
+                fmask[feat] = fmask.get(feat, 0) | bit
         self.fmask = fmask
         self.sku_index = {line.sku: i for i, line in enumerate(self.lines)}
         self.nothing = [False] * len(self.lines)

@@ -142,3 +142,44 @@ def test_no_line_goes_below_zero_whatever_the_order_of_application(
     for pl in b.lines:
         assert pl.subtotal.minor - sum(d.amount.minor for d in pl.discounts) == pl.total.minor
     assert b.total.minor >= 0
+
+
+def _ship(first_fee: Money) -> ShippingTemplate:
+    return ShippingTemplate(
+        id="s", first=1, first_fee=first_fee, additional=1, additional_fee=m("0")
+    )
+
+
+def test_goods_plus_shipping_exactly_at_the_bound_prices() -> None:
+    cart = Cart((CartLine("A", 1, Money(MINOR_MAX - 500, "CNY")),))
+    b = price(cart, context(), [_ship(m("5"))])
+    assert (b.total.minor, b.shipping.fee.minor) == (MINOR_MAX, 500)
+    with pytest.raises(MoneyOverflow) as caught:
+        price(cart, context(), [_ship(m("5.01"))])
+    assert _field(caught.value) == "total"
+
+
+def test_a_fee_exactly_at_the_bound_prices_on_a_free_cart() -> None:
+    cart = Cart((line("A", 1, "0"),))
+    b = price(cart, context(), [_ship(Money(MINOR_MAX, "CNY"))])
+    assert b.total.minor == MINOR_MAX
+
+
+def test_trusted_values_equal_validated_ones() -> None:
+    # The breakdown built without validation equals one read back through the JSON edge
+    # (which runs every validator and converter).
+    from commerce_core import serialization
+    from commerce_core.pricing import PriceBreakdown
+
+    rules = [
+        TieredReduction(id="mj", tiers=(ReductionTier(m("100"), m("10")),)),
+        Coupon(id="k", amount_off=m("5")),
+    ]
+    b = price(Cart((line("A", 2, "60"), line("B", 1, "0.5"))), context(coupons=held("k")), rules)
+    again = serialization.structure(serialization.unstructure(b), PriceBreakdown)
+    assert again == b
+    assert hash(again) == hash(b)
+    assert type(again.applied[0].stage) is type(b.applied[0].stage)
+    assert [type(x) for x in (b.total, b.applied[0], b.lines[0])] == [
+        type(x) for x in (again.total, again.applied[0], again.lines[0])
+    ]
