@@ -171,7 +171,7 @@ def test_trusted_values_equal_validated_ones() -> None:
     from commerce_core import serialization
     from commerce_core.pricing import PriceBreakdown
 
-    rules = [
+    rules: list[Rule] = [
         TieredReduction(id="mj", tiers=(ReductionTier(m("100"), m("10")),)),
         Coupon(id="k", amount_off=m("5")),
     ]
