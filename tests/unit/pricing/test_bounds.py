@@ -32,6 +32,9 @@ PROMOTIONS_FIRST = PricingPolicy(
 
 
 def _field(error: MoneyOverflow) -> str:
+    """The field the overflow names; its message shows the out-of-range amount too."""
+    assert "is out of range" in str(error)
+    assert not str(error).split(": ", 2)[-1].startswith("None")
     return str(error.context["field"])
 
 
@@ -40,6 +43,7 @@ def test_a_subtotal_past_64_bits_is_a_money_overflow_naming_the_lines() -> None:
     with pytest.raises(MoneyOverflow) as caught:
         price(cart, context(), [])
     assert _field(caught.value) == "cart.lines"
+    assert str(3 * 2**62)[:20] in str(caught.value)
 
 
 def test_a_subtotal_exactly_at_the_bound_prices() -> None:
