@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import combinations, product
 
-from commerce_core.kernel.money import Money
-from commerce_core.pricing.breakdown import (
-    Applied,
-    CouponChoice,
-    Hint,
-    LineDiscount,
-    LineShare,
-    PriceBreakdown,
-    PricedLine,
-    Reason,
-    Rejected,
-    ShippingCharge,
-)
+from commerce_core.pricing.breakdown import PriceBreakdown, PricedLine, Reason
 from commerce_core.pricing.cart import Cart, PricingContext
 from commerce_core.pricing.errors import CouponNotHeld
+from commerce_core.pricing.result import (
+    applied,
+    breakdown,
+    check_bounds,
+    coupon_choice,
+    hint,
+    line_discount,
+    line_share,
+    money_maker,
+    priced_line,
+    rejected,
+    shipping_charge,
+)
 from commerce_core.pricing.rules import Coupon, PointsRedemption, Rule, ShippingCoupon, Stage
 from commerce_core.pricing.ruleset import RuleSet
-from commerce_core.pricing.run import HintRow, Run, coupon_invalid, ineligible
+from commerce_core.pricing.run import HintRow, Run, coupon_invalid
 from commerce_core.pricing.settle import (
     Pick,
     coupon_stage,
@@ -93,8 +94,7 @@ def price(
     )
     if automatic:
         detail += f"; {evaluated} combination(s) evaluated"
-    choice = CouponChoice(ids, automatic, evaluated, Money(without, cart.currency), detail)
-    return _breakdown(best, choice)
+    return _breakdown(best, (ids, automatic, evaluated, without, detail))
 
 
 def _finish(base: Run, picks: list[Pick], later: tuple[Stage, ...]) -> Run:
@@ -232,7 +232,7 @@ def _best(
 
 def _most_points(base: Run, goods: int) -> int:
     for rule in base.rules.by_stage[Stage.POINTS]:
-        if isinstance(rule, PointsRedemption) and ineligible(rule, base.ctx) is None:
+        if isinstance(rule, PointsRedemption) and base.ineligible(rule) is None:
             return points_value(rule, goods, base.ctx.points)[1]
     return 0
 
@@ -270,94 +270,95 @@ def _explain_unchosen(
         run.reject(rule, Reason.COUPON_NOT_CHOSEN, coupon=held.id, detail=why)
 
 
-def _trusted(code: str) -> Callable[[int, str], Money]:
-    """Money built without re-validating: the engine's amounts are ints it computed
-    between 0 and the cart's subtotal, in the cart's validated currency."""
-    new = object.__new__
-    put = object.__setattr__
-
-    def make(minor: int, _: str) -> Money:  # same call shape as Money(minor, code)
-        value = new(Money)
-        put(value, "minor", minor)
-        put(value, "currency", code)
-        return value
-
-    return make
-
-
-def _breakdown(run: Run, choice: CouponChoice) -> PriceBreakdown:
+def _breakdown(run: Run, choice_row: tuple[tuple[str, ...], bool, int, int, str]) -> PriceBreakdown:
     code = run.cart.currency
-    money = _trusted(code)
+    money = money_maker(code)
     lines: list[PricedLine] = []
     subtotal = 0
+    cur = run.cur
+    item_unit = run.item_unit
+    shares = run.shares
     for i, line in enumerate(run.lines):
         sub = line.unit_price.minor * line.quantity
         subtotal += sub
+        now = cur[i]
         lines.append(
-            PricedLine(
+            priced_line(
                 line.sku,
                 line.quantity,
                 line.unit_price,
-                money(run.item_unit[i], code),
-                money(sub, code),
-                tuple(LineDiscount(r, money(a, code)) for r, a in run.shares[i]),
-                money(sub - run.cur[i], code),
-                money(run.cur[i], code),
+                money(item_unit[i]),
+                money(sub),
+                tuple([line_discount(r, money(a)) for r, a in shares[i]]),
+                money(sub - now),
+                money(now),
             )
         )
-    goods = sum(run.cur)
+    goods = sum(cur)
     tid, fee, off, free = run.shipping
-    shipping = ShippingCharge(tid, money(fee, code), money(off, code), money(fee - off, code), free)
-    applied = tuple(
-        Applied(
-            rule.id,
-            rule.kind,
-            stage,
-            money(amount, code),
-            tuple(LineShare(run.lines[i].sku, money(a, code)) for i, a in rows),
-            capped,
-            coupon,
-            detail,
-        )
-        for rule, stage, amount, rows, capped, coupon, detail in run.applied
+    check_bounds(subtotal, fee)
+    shipping = shipping_charge(tid, money(fee), money(off), money(fee - off), free)
+    skus = [line.sku for line in run.lines]
+    applied_rows = tuple(
+        [
+            applied(
+                rule.id,
+                rule.kind,
+                stage,
+                money(amount),
+                tuple([line_share(skus[i], money(a)) for i, a in rows]),
+                capped,
+                coupon,
+                detail,
+            )
+            for rule, stage, amount, rows, capped, coupon, detail in run.applied
+        ]
     )
-    rejected = tuple(
-        Rejected(
-            rid,
-            kind,
-            reason,
-            None if needs is None else money(needs, code),
-            None if has is None else money(has, code),
-            needs_items,
-            has_items,
-            coupon,
-            detail,
-        )
-        for rid, kind, reason, needs, has, needs_items, has_items, coupon, detail in run.rejected
+    rejected_rows = tuple(
+        [
+            rejected(
+                rid,
+                kind,
+                reason,
+                None if needs is None else money(needs),
+                None if has is None else money(has),
+                needs_items,
+                has_items,
+                coupon,
+                detail,
+            )
+            for rid, kind, reason, needs, has, needs_items, has_items, coupon, detail in (
+                run.rejected
+            )
+        ]
     )
     hints = tuple(
-        Hint(
-            rid,
-            kind,
-            None if missing is None else money(missing, code),
-            items,
-            money(gain, code),
-            detail,
-        )
-        for rid, kind, missing, items, gain, detail in _best_hints(run.hints)
+        [
+            hint(
+                rid,
+                kind,
+                None if missing is None else money(missing),
+                items,
+                money(gain),
+                detail,
+            )
+            for rid, kind, missing, items, gain, detail in _best_hints(run.hints)
+        ]
     )
-    return PriceBreakdown(
+    ids, automatic, evaluated, without, detail = choice_row
+    choice = coupon_choice(ids, automatic, evaluated, money(without), detail)
+    return breakdown(
         code,
         tuple(lines),
-        money(subtotal, code),
-        money(subtotal - goods, code),
-        money(goods, code),
+        money(subtotal),
+        money(subtotal - goods),
+        money(goods),
         shipping,
         run.points_used,
-        money(run.points_value, code),
-        money(goods + fee - off, code),
-        applied,
-        rejected,
+        money(run.points_value),
+        money(goods + fee - off),
+        applied_rows,
+        rejected_rows,
         hints,
         choice,
     )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 
-from commerce_core.kernel.money import Rounding, allocate, round_fraction
+from commerce_core.kernel.money import Rounding, round_fraction
 from commerce_core.pricing.breakdown import Reason
 from commerce_core.pricing.cart import Cart, CartLine, HeldCoupon, PricingContext
 from commerce_core.pricing.rules import (
@@ -32,9 +33,15 @@ RejectedRow = tuple[
 HintRow = tuple[str, str, int | None, int | None, int, str]
 
 
+@lru_cache(maxsize=1024)
+def ratio(rate: Decimal) -> tuple[int, int]:
+    """``rate`` as an exact integer fraction (cached: rules reuse a few rates)."""
+    return rate.as_integer_ratio()
+
+
 def pay_rate(amount: int, rate: Decimal, rounding: Rounding) -> int:
     """What is paid on ``amount`` at ``rate`` (0.9 is 9折), rounded once."""
-    num, den = rate.as_integer_ratio()
+    num, den = ratio(rate)
     if rounding is Rounding.HALF_UP and amount >= 0:
         q, r = divmod(amount * num, den)
         return q + 1 if 2 * r >= den else q
@@ -91,13 +98,15 @@ class Run:
         "coupon_entry",
         "ctx",
         "cur",
-        "features",
+        "elig",
+        "fmask",
         "groups",
         "hints",
         "item_unit",
         "lines",
         "no_coupon",
         "no_promo",
+        "nothing",
         "points_used",
         "points_value",
         "policy",
@@ -106,6 +115,8 @@ class Run:
         "scopes",
         "shares",
         "shipping",
+        "sku_index",
+        "slots",
         "symbol",
     )
 
@@ -138,9 +149,21 @@ class Run:
         self.points_value = 0
         #: (template id, fee, discount, free reason)
         self.shipping: tuple[str | None, int, int, str | None] = (None, 0, 0, None)
-        #: rule id → indexes of the lines in its scope; shared by copies (lines never change)
-        self.scopes: dict[str, frozenset[int]] = {}
-        self.features = [features(line) for line in self.lines]
+        #: rule id → bit mask of the lines in its scope; shared by copies (lines never change)
+        self.scopes: dict[str, int] = {}
+        #: scope feature → bit mask of the lines that have it (bit i is line i)
+        fmask: dict[tuple[str, str], int] = {}
+        for i, line in enumerate(self.lines):
+            bit = 1 << i
+            for feat in features(line):
+                fmask[feat] = fmask.get(feat, 0) | bit
+        self.fmask = fmask
+        self.sku_index = {line.sku: i for i, line in enumerate(self.lines)}
+        self.nothing = [False] * len(self.lines)
+        #: bit mask → the line indexes it holds, in SKU order; shared by copies
+        self.slots: dict[int, list[int]] = {}
+        #: rule id → why it is ineligible for this context (None: eligible); shared
+        self.elig: dict[str, tuple[Reason, str] | None] = {}
         info = cart.lines[0].unit_price.currency_info
         self.symbol = (info.symbol, info.exponent, info.scale)
 
@@ -162,7 +185,11 @@ class Run:
         new.points_used, new.points_value = self.points_used, self.points_value
         new.shipping = self.shipping
         new.scopes = self.scopes
-        new.features = self.features
+        new.fmask = self.fmask
+        new.sku_index = self.sku_index
+        new.nothing = self.nothing
+        new.slots = self.slots
+        new.elig = self.elig
         new.symbol = self.symbol
         return new
 
@@ -230,34 +257,69 @@ class Run:
         if amount <= 0:
             self.reject(rule, Reason.NO_SAVING, coupon=coupon, detail="nothing left to discount")
             return 0
-        parts = allocate(amount, weights)
+        parts = split(amount, weights, room)
         rows: list[tuple[int, int]] = []
+        shares = self.shares
+        rid = rule.id
         for i, part in zip(idx, parts, strict=True):
             if part:
                 cur[i] -= part
-                self.shares[i].append((rule.id, part))
+                shares[i].append((rid, part))
                 rows.append((i, part))
         self.applied.append((rule, stage, amount, rows, capped, coupon, detail))
         return amount
 
-    def in_scope(self, rule: Rule) -> frozenset[int]:
-        """Indexes of the lines in the rule's scope (all lines for a rule without one)."""
+    def in_scope(self, rule: Rule) -> int:
+        """Bit mask of the lines in the rule's scope (all lines for a rule without one)."""
         found = self.scopes.get(rule.id)
         if found is None:
             scope = getattr(rule, "scope", None)
-            found = frozenset(
-                i
-                for i, feats in enumerate(self.features)
-                if scope is None or scope.matches_features(feats)
-            )
+            found = (1 << len(self.lines)) - 1
+            if scope is not None:
+                fmask = self.fmask
+                include = scope.include_features
+                if include:
+                    found = 0
+                    for feat in include:
+                        found |= fmask.get(feat, 0)
+                for feat in scope.exclude_features:
+                    found &= ~fmask.get(feat, 0)
             self.scopes[rule.id] = found
         return found
 
     def scope_lines(self, rule: Rule, exclude: list[bool]) -> list[int]:
         """Indexes of lines in the rule's scope and not excluded by flags, in SKU order."""
-        scoped = self.in_scope(rule)
-        return [i for i in range(len(self.lines)) if i in scoped and not exclude[i]]
+        mask = self.in_scope(rule)
+        lines = self.slots.get(mask)
+        if lines is None:
+            lines = self.slots[mask] = [i for i in range(len(self.lines)) if mask >> i & 1]
+        return [i for i in lines if not exclude[i]]
+
+    def ineligible(self, rule: Rule) -> tuple[Reason, str] | None:
+        """:func:`ineligible` for this run's context, worked out once per rule."""
+        elig = self.elig
+        if rule.id in elig:
+            return elig[rule.id]
+        why = elig[rule.id] = ineligible(rule, self.ctx)
+        return why
 
     def goods(self) -> int:
         """What the goods cost now."""
         return sum(self.cur)
+
+
+def split(total: int, weights: list[int], denom: int) -> list[int]:
+    """The kernel's :func:`~commerce_core.kernel.money.allocate` (largest remainder, ties
+    to the larger weight then the earlier position) for trusted input: ``0 < total <=
+    denom == sum(weights)``, weights ints >= 0. Same parts, without re-validating."""
+    if total == denom:
+        return weights[:]
+    parts = [total * w // denom for w in weights]
+    left = total - sum(parts)
+    if left:
+        order = sorted(
+            [(-(total * w % denom), -w, i) for i, w in enumerate(weights)],
+        )
+        for _, _, i in order[:left]:
+            parts[i] += 1
+    return parts

@@ -12,7 +12,7 @@ from commerce_core.pricing.rules import (
     ShippingTemplate,
     Stage,
 )
-from commerce_core.pricing.run import Run, ineligible, pay_rate
+from commerce_core.pricing.run import Run, pay_rate
 from commerce_core.pricing.stages import fmt
 
 #: A held coupon with its template rule.
@@ -107,7 +107,7 @@ def points_stage(run: Run) -> None:
     used = False
     for rule in run.rules.by_stage[Stage.POINTS]:
         assert isinstance(rule, PointsRedemption)
-        why = ineligible(rule, run.ctx)
+        why = run.ineligible(rule)
         if why is not None:
             run.reject(rule, why[0], detail=why[1])
             continue
@@ -155,7 +155,7 @@ def shipping_stage(run: Run, picks: list[Pick]) -> None:
     fallback: ShippingTemplate | None = None
     templates = [r for r in run.rules.by_stage[Stage.SHIPPING] if isinstance(r, ShippingTemplate)]
     for t in templates:
-        if ineligible(t, run.ctx) is not None:
+        if run.ineligible(t) is not None:
             continue
         if t.regions and region in t.regions and template is None:
             template = t

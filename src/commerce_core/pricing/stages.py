@@ -17,7 +17,7 @@ from commerce_core.pricing.rules import (
     TieredDiscount,
     TieredReduction,
 )
-from commerce_core.pricing.run import Run, ineligible, pay_rate
+from commerce_core.pricing.run import Run, pay_rate
 
 
 def fmt(run: Run, minor: int) -> str:
@@ -39,20 +39,28 @@ def _item_price(run: Run, rule: Rule, i: int) -> int | None:
                 return tp.price.minor
         return None
     if isinstance(rule, MemberDiscount):
-        if i not in run.in_scope(rule):
+        if not run.in_scope(rule) >> i & 1:
             return None
         for tr in rule.rates:
             if tr.tier == run.ctx.customer_tier:
                 return pay_rate(unit, tr.rate, run.policy.rounding)
         return None
     if isinstance(rule, ItemDiscount):
-        if i not in run.in_scope(rule):
+        if not run.in_scope(rule) >> i & 1:
             return None
         if rule.rate is not None:
             return pay_rate(unit, rule.rate, run.policy.rounding)
         assert rule.amount_off is not None
         return max(0, unit - rule.amount_off.minor)
     raise AssertionError(rule.kind)
+
+
+def _item_lines(run: Run, rule: Rule) -> list[int]:
+    """The lines ``rule`` may price, in SKU order: its SKU's line, or the lines in scope."""
+    if isinstance(rule, FixedPrice | MemberPrice):
+        i = run.sku_index.get(rule.sku)
+        return [] if i is None else [i]
+    return run.scope_lines(rule, run.nothing)
 
 
 def _item_detail(run: Run, rule: Rule) -> str:
@@ -75,13 +83,16 @@ def item_stage(run: Run) -> None:
     priority, then id) that lowers the line's price wins; an exclusive rule applies alone."""
     exclusive_on = [False] * len(run.lines)
     for rule in run.rules.by_stage[Stage.ITEM]:
-        why = ineligible(rule, run.ctx)
+        why = run.ineligible(rule)
         if why is not None:
             run.reject(rule, why[0], detail=why[1])
             continue
         rows: list[tuple[int, int]] = []
         blocked: Reason | None = None
-        for i, line in enumerate(run.lines):
+        capped = False
+        lines = run.lines
+        for i in _item_lines(run, rule):
+            line = lines[i]
             new = _item_price(run, rule, i)
             if new is None:
                 continue
@@ -96,6 +107,13 @@ def item_stage(run: Run) -> None:
                 blocked = blocked or Reason.NO_SAVING
                 continue
             off = (run.item_unit[i] - new) * line.quantity
+            if off > run.cur[i]:
+                # Item prices after promotions (a custom order): the saving is capped at
+                # what the line still pays, so it never goes below zero.
+                off, capped = run.cur[i], True
+                if off <= 0:
+                    blocked = blocked or Reason.NO_SAVING
+                    continue
             run.item_unit[i] = new
             run.cur[i] -= off
             run.shares[i].append((rule.id, off))
@@ -113,7 +131,7 @@ def item_stage(run: Run) -> None:
         if rows:
             total = sum(p for _, p in rows)
             run.applied.append(
-                (rule, Stage.ITEM, total, rows, False, None, _item_detail(run, rule))
+                (rule, Stage.ITEM, total, rows, capped, None, _item_detail(run, rule))
             )
         else:
             run.reject(rule, blocked or Reason.NO_ELIGIBLE_LINES)
@@ -125,7 +143,7 @@ def promotion_stage(run: Run) -> None:
     taken: set[str] = set()
     exclusive: Rule | None = None
     for rule in run.rules.by_stage[Stage.PROMOTION]:
-        why = ineligible(rule, run.ctx)
+        why = run.ineligible(rule)
         if why is not None:
             run.reject(rule, why[0], detail=why[1])
             continue

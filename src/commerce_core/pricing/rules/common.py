@@ -95,6 +95,16 @@ class Scope:
             ),
         )
 
+    @property
+    def include_features(self) -> frozenset[tuple[str, str]]:
+        """The (kind, value) features a line needs one of (empty: every line)."""
+        return self._include
+
+    @property
+    def exclude_features(self) -> frozenset[tuple[str, str]]:
+        """The (kind, value) features that exclude a line."""
+        return self._exclude
+
     def matches(self, line: CartLine) -> bool:
         """Whether ``line`` is in this scope."""
         return self.matches_features(features(line))
