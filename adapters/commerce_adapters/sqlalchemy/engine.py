@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
+from commerce_adapters.sqlalchemy.driver import flush_pending
 from commerce_core.kernel.errors import ConfigurationError
 
 __all__ = ["WriterGate", "create_engine", "extra_for", "normalize_url"]
@@ -129,7 +130,15 @@ def create_engine(url: str | URL, **options: Any) -> Engine:
     kwargs = {"pool_pre_ping": True, "isolation_level": "READ COMMITTED", **options}
     if backend in ("mysql", "mariadb"):
         kwargs.setdefault("pool_recycle", 3600)
-    return _engine(parsed, **kwargs)
+    engine = _engine(parsed, **kwargs)
+    if backend == "postgresql":
+        # Inserts a unit of work held back (driver.py) go out before any other statement.
+        event.listen(engine, "before_cursor_execute", _flush_held_back)
+    return engine
+
+
+def _flush_held_back(conn: Connection, *_: Any) -> None:
+    flush_pending(conn)
 
 
 def _sqlite_hooks(engine: Engine, *, wal: bool) -> None:

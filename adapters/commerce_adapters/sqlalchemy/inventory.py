@@ -398,7 +398,7 @@ class SqlReservationRepository(_Part):
         if hot is not None:
             row["created_at"] = hot.datetime_param(reservation.created_at)
             row["expires_at"] = hot.datetime_param(reservation.expires_at)
-            hot.run(_HOT_RESERVATION, row)
+            hot.defer(_HOT_RESERVATION, [row])
         else:
             self._execute(_INSERT_RESERVATION, row)
         lines = [
@@ -412,7 +412,7 @@ class SqlReservationRepository(_Part):
             for i, a in enumerate(reservation.allocations)
         ]
         if hot is not None:
-            hot.run_many(_HOT_LINE, lines)
+            hot.defer(_HOT_LINE, lines)
         else:
             self._execute(_INSERT_LINES, lines[0] if len(lines) == 1 else lines)
         self._uow.seen.add(reservation)
@@ -438,7 +438,7 @@ class SqlMovementLedger(_Part):
             if hot is not None:
                 for row in rows:
                     row["at"] = hot.datetime_param(row["at"])
-                hot.run_many(_HOT_MOVEMENT, rows)
+                hot.defer(_HOT_MOVEMENT, rows)
             else:
                 self._execute(_INSERT_MOVEMENTS, rows[0] if len(rows) == 1 else rows)
             journal.movements.clear()

@@ -220,7 +220,7 @@ class SqlOutbox(_Part):
         for row in rows:
             row["occurred_at"] = hot.datetime_param(row["occurred_at"])
             row["published_at"] = hot.datetime_param(row["published_at"])
-        hot.run_many(_INSERT_OUTBOX, rows)
+        hot.defer(_INSERT_OUTBOX, rows)
 
     def pending(self, limit: int = 100) -> list[OutboxMessage]:
         c = t.outbox_messages.c
@@ -515,6 +515,8 @@ class SqlUnitOfWork:
         return self.seen.collect()
 
     def commit(self) -> None:
+        if self._hot is not None:
+            self._hot.flush(commit=True)  # inserts held back, and the COMMIT (driver.py)
         with translating():
             self.connection.commit()
 
