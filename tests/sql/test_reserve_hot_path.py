@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from tests.backends import Backend
+from tests.backends import Backend, SqlBackend
 
 from commerce_adapters.sqlalchemy.engine import WriterGate
 from commerce_adapters.sqlalchemy.storage import SqlStorage
@@ -24,6 +24,7 @@ AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _stocked(backend: Backend) -> Commerce:
+    assert isinstance(backend, SqlBackend)
     backend.clean()
     shop = Commerce(backend.storage())
     shop.execute(DefineWarehouse(code="NEAR", name="Near", priority=1), actor=STAFF)
@@ -49,9 +50,11 @@ def test_first_fit_takes_the_first_active_warehouse_that_holds_the_whole_line(
     with storage.unit_of_work() as uow:
         stock = uow.inventory.stock
         near = stock.reserve_first_fit("A", 3)
-        assert near is not None and (near.warehouse, near.reserved) == ("NEAR", 3)
+        assert near is not None
+        assert (near.warehouse, near.reserved) == ("NEAR", 3)
         far = stock.reserve_first_fit("A", 4)  # NEAR has 0 left now, OFF is inactive
-        assert far is not None and (far.warehouse, far.reserved, far.on_hand) == ("FAR", 4, 10)
+        assert far is not None
+        assert (far.warehouse, far.reserved, far.on_hand) == ("FAR", 4, 10)
         assert stock.reserve_first_fit("A", 7) is None  # 6 left in FAR: no single fit
         assert stock.reserve_first_fit("NONE", 1) is None
         uow.rollback()
@@ -84,7 +87,8 @@ def test_a_statement_after_held_back_inserts_sees_them(backend: Backend) -> None
     with storage.unit_of_work() as uow:
         uow.inventory.reservations.add(_reservation("R2"))
         found = uow.inventory.reservations.get("R2")  # through SQLAlchemy
-        assert found is not None and found.allocations == (Allocation("A", "FAR", 5),)
+        assert found is not None
+        assert found.allocations == (Allocation("A", "FAR", 5),)
         uow.commit()
     assert shop.inventory.reservation("R2").order == "o"
     shop.close()
