@@ -72,10 +72,7 @@ class HotCursor:
         #: On PostgreSQL appends are held back and sent in one round trip (see defer).
         self.defers = conn.dialect.name == "postgresql"
         self._dbapi_error: type[Exception] = conn.dialect.loaded_dbapi.Error
-        process = UtcDateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        self.datetime_param: Callable[[datetime | None], Any] = (
-            process if process is not None else _same
-        )
+        self.datetime_param = _datetime_param(conn.dialect)
 
     def _ready(self) -> Any:
         if not self._conn.in_transaction():
@@ -174,6 +171,20 @@ class HotCursor:
 
 def _same(value: datetime | None) -> Any:
     return value
+
+
+_DATETIME_PARAM: dict[tuple[str, str], Callable[[datetime | None], Any]] = {}
+
+
+def _datetime_param(dialect: Dialect) -> Callable[[datetime | None], Any]:
+    """How ``UtcDateTime`` binds a value on ``dialect`` (looked up once: it is not cheap)."""
+    key = (dialect.name, dialect.driver)
+    found = _DATETIME_PARAM.get(key)
+    if found is None:
+        process = UtcDateTime().dialect_impl(dialect).bind_processor(dialect)
+        found = process if process is not None else _same
+        _DATETIME_PARAM[key] = found
+    return found
 
 
 def flush_pending(conn: Connection) -> None:
