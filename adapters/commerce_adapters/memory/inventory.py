@@ -126,6 +126,12 @@ class MemoryStockRepository:
         self._p.rows[key] = evolve(level, version=1)
         self._p.dirty.add(key)
 
+    def reserve_first_fit(self, sku: str, quantity: int) -> StockLevel | None:
+        for candidate in self.candidates(sku):
+            if candidate.available >= quantity:
+                return self.apply(sku, candidate.warehouse, 0, quantity)
+        return None
+
     def apply(
         self,
         sku: str,

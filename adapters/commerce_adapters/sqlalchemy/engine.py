@@ -8,6 +8,7 @@ names itself. No SQLAlchemy or driver exception reaches the caller.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,11 +16,18 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
+from commerce_adapters.sqlalchemy.driver import flush_pending
 from commerce_core.kernel.errors import ConfigurationError
 
-__all__ = ["create_engine", "extra_for", "normalize_url"]
+__all__ = ["WriterGate", "create_engine", "extra_for", "normalize_url"]
 
 SQLITE_BEGIN = "commerce_sqlite_begin"
+
+#: WAL pages between automatic checkpoints on SQLite (SQLite's default is 1,000). A
+#: checkpoint syncs the WAL and copies it into the database file; with ten or so pages per
+#: business transaction the default ran one every hundred commits. A larger WAL (up to about
+#: 16 MB) in exchange; see "Durability on SQLite" in docs/inventory.md (decision 0015).
+WAL_AUTOCHECKPOINT_PAGES = 4000
 
 _DEFAULT_DRIVERS = {
     "postgresql": "postgresql+psycopg",
@@ -122,7 +130,15 @@ def create_engine(url: str | URL, **options: Any) -> Engine:
     kwargs = {"pool_pre_ping": True, "isolation_level": "READ COMMITTED", **options}
     if backend in ("mysql", "mariadb"):
         kwargs.setdefault("pool_recycle", 3600)
-    return _engine(parsed, **kwargs)
+    engine = _engine(parsed, **kwargs)
+    if backend == "postgresql":
+        # Inserts a unit of work held back (driver.py) go out before any other statement.
+        event.listen(engine, "before_cursor_execute", _flush_held_back)
+    return engine
+
+
+def _flush_held_back(conn: Connection, *_: Any) -> None:
+    flush_pending(conn)
 
 
 def _sqlite_hooks(engine: Engine, *, wal: bool) -> None:
@@ -135,9 +151,43 @@ def _sqlite_hooks(engine: Engine, *, wal: bool) -> None:
         if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+class WriterGate:
+    """One SQLite writer at a time within this process, queued on a lock.
+
+    SQLite allows one write transaction per database; a second ``BEGIN IMMEDIATE`` waits in
+    SQLite's busy handler, which polls with sleeps of 1, 2, 5, 10 ... ms. Writers of one
+    process queue here instead and start the moment the previous one ends. Other processes
+    still meet the busy timeout. A thread that already holds the gate (a unit of work opened
+    inside another) passes through, and a wait longer than ``timeout`` falls back to SQLite's
+    own locking, so the gate can delay a writer but never deadlock one.
+    """
+
+    __slots__ = ("_lock", "_owner", "timeout")
+
+    def __init__(self, timeout: float = 30.0) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self.timeout = timeout
+
+    def enter(self) -> bool:
+        """Wait for the gate; True if this call took it (and must :meth:`leave` it)."""
+        me = threading.get_ident()
+        if self._owner == me:
+            return False
+        if not self._lock.acquire(timeout=self.timeout):
+            return False
+        self._owner = me
+        return True
+
+    def leave(self) -> None:
+        self._owner = None
+        self._lock.release()

@@ -75,6 +75,34 @@ _CANDIDATES = (
 )
 
 _INSERT_RESERVATION = sa.insert(it.reservations)
+
+# -- the hot statements, as text for the driver's cursor (driver.py) ----------------------------
+_RETURNING = " RETURNING sku, warehouse, on_hand, reserved, threshold, alert, version"
+#: The default allocation's first choice in one guarded statement: the highest-priority active
+#: warehouse that can hold the whole quantity. The guard is repeated outside the subquery, so
+#: a row changed by a concurrent writer is re-checked after its lock is granted.
+_FIRST_FIT = (
+    "UPDATE inventory_stock SET reserved = reserved + :q, version = version + 1"
+    " WHERE sku = :sku AND on_hand - reserved >= :q AND warehouse = ("
+    "SELECT s.warehouse FROM inventory_stock s"
+    " JOIN inventory_warehouses w ON w.code = s.warehouse"
+    " WHERE s.sku = :sku AND w.active = :yes AND s.on_hand - s.reserved >= :q"
+    " ORDER BY w.priority, s.warehouse LIMIT 1)" + _RETURNING
+)
+_HOT_RESERVATION = (
+    "INSERT INTO inventory_reservations (id, order_ref, status, created_at, expires_at, version)"
+    " VALUES (:id, :order_ref, :status, :created_at, :expires_at, :version)"
+)
+_HOT_LINE = (
+    "INSERT INTO inventory_reservation_lines (reservation_id, line_no, sku, warehouse, quantity)"
+    " VALUES (:reservation_id, :line_no, :sku, :warehouse, :quantity)"
+)
+_HOT_MOVEMENT = (
+    "INSERT INTO inventory_movements (id, sku, warehouse, reason, on_hand_delta, reserved_delta,"
+    " on_hand_after, reserved_after, actor, at, reference, reason_code, note) VALUES (:id, :sku,"
+    " :warehouse, :reason, :on_hand_delta, :reserved_delta, :on_hand_after, :reserved_after,"
+    " :actor, :at, :reference, :reason_code, :note)"
+)
 _INSERT_LINES = sa.insert(it.reservation_lines)
 _INSERT_MOVEMENTS = sa.insert(it.movements)
 
@@ -131,6 +159,20 @@ def _apply_statement(
 
 
 # -- mapping functions ---------------------------------------------------------------------------
+def level_from_tuple(row: Any) -> StockLevel:
+    """A level from a driver row in ``_RETURNING`` order."""
+    sku, warehouse, on_hand, reserved, threshold, alert, version = row
+    return StockLevel(
+        sku=sku,
+        warehouse=warehouse,
+        on_hand=int(on_hand),
+        reserved=int(reserved),
+        threshold=int(threshold),
+        alert=AlertState(alert),
+        version=int(version),
+    )
+
+
 def level_from_row(row: Any) -> StockLevel:
     return StockLevel(
         sku=row.sku,
@@ -289,6 +331,17 @@ class SqlStockRepository(_Part):
         # The row is locked by the update above until this transaction ends.
         return self.level(sku, warehouse)
 
+    def reserve_first_fit(self, sku: str, quantity: int) -> StockLevel | None:
+        hot = self._uow.hot
+        if hot is None:
+            # MySQL/MariaDB: no UPDATE ... RETURNING, and no subquery on the updated table.
+            for candidate in self.candidates(sku):
+                if candidate.available >= quantity:
+                    return self.apply(sku, candidate.warehouse, 0, quantity)
+            return None
+        rows = hot.run(_FIRST_FIT, {"sku": sku, "q": quantity, "yes": True}).fetchall()
+        return level_from_tuple(rows[0]) if rows else None
+
     def set_alert(self, level: StockLevel) -> None:
         self._execute(
             sa.update(it.stock)
@@ -333,17 +386,21 @@ class SqlReservationRepository(_Part):
 
     def add(self, reservation: Reservation) -> None:
         reservation.version = 1
-        self._execute(
-            _INSERT_RESERVATION,
-            {
-                "id": reservation.id,
-                "order_ref": reservation.order,
-                "status": reservation.status.value,
-                "created_at": reservation.created_at,
-                "expires_at": reservation.expires_at,
-                "version": reservation.version,
-            },
-        )
+        hot = self._uow.hot
+        row = {
+            "id": reservation.id,
+            "order_ref": reservation.order,
+            "status": reservation.status.value,
+            "created_at": reservation.created_at,
+            "expires_at": reservation.expires_at,
+            "version": reservation.version,
+        }
+        if hot is not None:
+            row["created_at"] = hot.datetime_param(reservation.created_at)
+            row["expires_at"] = hot.datetime_param(reservation.expires_at)
+            hot.defer(_HOT_RESERVATION, [row])
+        else:
+            self._execute(_INSERT_RESERVATION, row)
         lines = [
             {
                 "reservation_id": reservation.id,
@@ -354,7 +411,10 @@ class SqlReservationRepository(_Part):
             }
             for i, a in enumerate(reservation.allocations)
         ]
-        self._execute(_INSERT_LINES, lines[0] if len(lines) == 1 else lines)
+        if hot is not None:
+            hot.defer(_HOT_LINE, lines)
+        else:
+            self._execute(_INSERT_LINES, lines[0] if len(lines) == 1 else lines)
         self._uow.seen.add(reservation)
 
     def save(self, reservation: Reservation) -> None:
@@ -374,7 +434,13 @@ class SqlMovementLedger(_Part):
     def write(self, journal: StockJournal) -> None:
         if journal.movements:
             rows = [movement_to_row(m) for m in journal.movements]
-            self._execute(_INSERT_MOVEMENTS, rows[0] if len(rows) == 1 else rows)
+            hot = self._uow.hot
+            if hot is not None:
+                for row in rows:
+                    row["at"] = hot.datetime_param(row["at"])
+                hot.defer(_HOT_MOVEMENT, rows)
+            else:
+                self._execute(_INSERT_MOVEMENTS, rows[0] if len(rows) == 1 else rows)
             journal.movements.clear()
         self._uow.seen.add(journal)
 

@@ -14,10 +14,16 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, CursorResult, Engine, RowMapping
 
 from commerce_adapters.sqlalchemy import tables as t
-from commerce_adapters.sqlalchemy.catalog import catalog_repositories
+from commerce_adapters.sqlalchemy.catalog import (
+    SqlBrandRepository,
+    SqlProductRepository,
+    SqlReviewRepository,
+    SqlTagRepository,
+)
 from commerce_adapters.sqlalchemy.catalog_queries import SqlProductQueries
 from commerce_adapters.sqlalchemy.customers import SqlCustomerQueries, SqlCustomerStore
-from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN
+from commerce_adapters.sqlalchemy.driver import HotCursor, hot_cursor
+from commerce_adapters.sqlalchemy.engine import SQLITE_BEGIN, WriterGate
 from commerce_adapters.sqlalchemy.errors import translate, translating
 from commerce_adapters.sqlalchemy.inventory import SqlInventory, SqlInventoryQueries
 from commerce_adapters.sqlalchemy.marketing import (
@@ -195,10 +201,26 @@ class SqlCategoryTreeRepository(_Part):
         self._uow.seen.add(tree)
 
 
+_INSERT_OUTBOX = (
+    "INSERT INTO outbox_messages (id, type, payload, actor_kind, actor_id, occurred_at, "
+    "published_at) VALUES (:id, :type, :payload, :actor_kind, :actor_id, :occurred_at, "
+    ":published_at)"
+)
+
+
 class SqlOutbox(_Part):
     def add(self, messages: Sequence[OutboxMessage]) -> None:
-        if messages:
-            self._conn.execute(sa.insert(t.outbox_messages), [outbox_to_row(m) for m in messages])
+        if not messages:
+            return
+        rows = [outbox_to_row(m) for m in messages]
+        hot = self._uow.hot
+        if hot is None:
+            self._conn.execute(sa.insert(t.outbox_messages), rows)
+            return
+        for row in rows:
+            row["occurred_at"] = hot.datetime_param(row["occurred_at"])
+            row["published_at"] = hot.datetime_param(row["published_at"])
+        hot.defer(_INSERT_OUTBOX, rows)
 
     def pending(self, limit: int = 100) -> list[OutboxMessage]:
         c = t.outbox_messages.c
@@ -382,16 +404,62 @@ class SqlUnitOfWork:
         self.seen = SeenAggregates()
         self.supports_row_locks = storage.supports_row_locks
         self.update_returning = storage.engine.dialect.update_returning
-        self.categories = SqlCategoryTreeRepository(self)
-        self.outbox = SqlOutbox(self)
-        self.idempotency = SqlIdempotencyStore(self)
-        self.timers = SqlTimerStore(self)
-        self.inventory = SqlInventory(self)
-        self.customers = SqlCustomerStore(self)
-        self.products, self.brands, self.tags, self.reviews = catalog_repositories(self)
-        self.coupons = SqlCouponLedger(self)
-        self.campaigns = SqlCampaignRepository(self)
-        self.coupon_codes = SqlCouponCodeLedger(self)
+        self._hot: HotCursor | None = None
+        self._gated = False
+        # The repositories are built on first use (see below): a reservation touches three.
+
+    # -- repositories, built lazily: most commands use one or two of them ---------------------
+    @cached_property
+    def categories(self) -> SqlCategoryTreeRepository:
+        return SqlCategoryTreeRepository(self)
+
+    @cached_property
+    def outbox(self) -> SqlOutbox:
+        return SqlOutbox(self)
+
+    @cached_property
+    def idempotency(self) -> SqlIdempotencyStore:
+        return SqlIdempotencyStore(self)
+
+    @cached_property
+    def timers(self) -> SqlTimerStore:
+        return SqlTimerStore(self)
+
+    @cached_property
+    def inventory(self) -> SqlInventory:
+        return SqlInventory(self)
+
+    @cached_property
+    def customers(self) -> SqlCustomerStore:
+        return SqlCustomerStore(self)
+
+    @cached_property
+    def products(self) -> SqlProductRepository:
+        return SqlProductRepository(self)
+
+    @cached_property
+    def brands(self) -> SqlBrandRepository:
+        return SqlBrandRepository(self)
+
+    @cached_property
+    def tags(self) -> SqlTagRepository:
+        return SqlTagRepository(self)
+
+    @cached_property
+    def reviews(self) -> SqlReviewRepository:
+        return SqlReviewRepository(self)
+
+    @cached_property
+    def coupons(self) -> SqlCouponLedger:
+        return SqlCouponLedger(self)
+
+    @cached_property
+    def campaigns(self) -> SqlCampaignRepository:
+        return SqlCampaignRepository(self)
+
+    @cached_property
+    def coupon_codes(self) -> SqlCouponCodeLedger:
+        return SqlCouponCodeLedger(self)
 
     @property
     def connection(self) -> Connection:
@@ -399,11 +467,30 @@ class SqlUnitOfWork:
             raise StorageError("use the unit of work inside a 'with' block")
         return self._conn
 
+    @property
+    def hot(self) -> HotCursor | None:
+        """The driver cursor for the hot statements (SQLite, PostgreSQL), else None."""
+        if self._hot is None:
+            self._hot = hot_cursor(self.connection)
+        return self._hot
+
     def __enter__(self) -> Self:
-        with translating():
-            # SQLAlchemy begins a transaction on first use (autobegin) and after each commit.
-            self._conn = self._storage.engine.connect()
+        gate = self._storage.writer_gate
+        self._gated = gate is not None and gate.enter()
+        try:
+            with translating():
+                # SQLAlchemy begins a transaction on first use (autobegin) and after each
+                # commit.
+                self._conn = self._storage.engine.connect()
+        except BaseException:
+            self._leave_gate()
+            raise
         return self
+
+    def _leave_gate(self) -> None:
+        if self._gated:
+            self._gated = False
+            self._storage.writer_gate.leave()  # type: ignore[union-attr]
 
     def __exit__(
         self,
@@ -412,6 +499,9 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         conn, self._conn = self._conn, None
+        hot, self._hot = self._hot, None
+        if hot is not None:
+            hot.close()
         if conn is not None:
             try:
                 if conn.in_transaction():
@@ -420,6 +510,7 @@ class SqlUnitOfWork:
                 pass  # the original error matters more; the connection is discarded
             finally:
                 conn.close()
+                self._leave_gate()
         self.seen.clear()
         if isinstance(exc, sa_exc.SQLAlchemyError):
             raise translate(exc) from exc
@@ -428,6 +519,8 @@ class SqlUnitOfWork:
         return self.seen.collect()
 
     def commit(self) -> None:
+        if self._hot is not None:
+            self._hot.flush(commit=True)  # inserts held back, and the COMMIT (driver.py)
         with translating():
             self.connection.commit()
 
@@ -554,6 +647,8 @@ class SqlStorage:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.supports_row_locks = self.dialect in ("postgresql", "mysql", "mariadb")
+        # SQLite: this process's writers queue on a lock, not in SQLite's busy handler.
+        self.writer_gate = WriterGate() if self.dialect == "sqlite" else None
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self)

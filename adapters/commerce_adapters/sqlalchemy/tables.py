@@ -57,6 +57,7 @@ outbox_messages = sa.Table(
     sa.Column("occurred_at", UtcDateTime(), nullable=False),
     sa.Column("published_at", UtcDateTime(), nullable=True),
     sa.Index(None, "published_at", "occurred_at", "id"),
+    sqlite_with_rowid=False,  # one B-tree, not a rowid table and a key index (decision 0015)
 )
 
 idempotency_keys = sa.Table(

@@ -88,6 +88,16 @@ class StockRepository(Protocol):
         afterwards, or None (refused, or no row)."""
         ...
 
+    def reserve_first_fit(self, sku: str, quantity: int) -> StockLevel | None:
+        """Hold ``quantity`` units of ``sku`` in the highest-priority active warehouse that
+        can hold them all (then by code), in one guarded statement with no read first; the
+        row as it is afterwards, or None if no warehouse can hold the whole quantity now.
+
+        The default allocation's first choice (``PriorityFewestSplits``); a None sends
+        the caller to the general path (candidates, then ``apply`` per part).
+        """
+        ...
+
     def set_alert(self, level: StockLevel) -> None:
         """Store the low-stock state of a row this unit of work has just changed."""
         ...

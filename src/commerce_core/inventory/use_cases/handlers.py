@@ -30,6 +30,7 @@ from commerce_core.inventory.model import (
     AlertState,
     InventorySettings,
     MovementReason,
+    PriorityFewestSplits,
     Reservation,
     ReservationStatus,
     SkuSettings,
@@ -289,7 +290,15 @@ LINE_ATTEMPTS = 3
 def _reserve_line(
     inv: InventoryRepositories, strategy: AllocationStrategy, line: ReservationLine
 ) -> list[tuple[StockLevel, int]] | Shortage:
-    """Hold one line: read what is available (a hint), then one guarded statement per part."""
+    """Hold one line: read what is available (a hint), then one guarded statement per part.
+
+    With the default strategy the first try is its first choice in one guarded statement
+    with no read (``reserve_first_fit``); only a line no warehouse can hold whole reads.
+    """
+    if type(strategy) is PriorityFewestSplits:
+        after = inv.stock.reserve_first_fit(line.sku, line.quantity)
+        if after is not None:
+            return [(after, line.quantity)]
     for _ in range(LINE_ATTEMPTS):
         candidates = inv.stock.candidates(line.sku)
         parts = strategy.allocate(line.quantity, candidates)
