@@ -73,7 +73,24 @@ def test_a_search_is_one_statement(backend: Backend, limit: int) -> None:
         attributes=(AttributeFilter(name="材质", equals="棉"),),
     )
     statement, params = search_statement(query, PageRequest(limit=limit))
-    assert params == {"category": "c"}
+    assert params["category"] == "c"
+    assert params["s_like"] == "%tee%"
+    assert params["a0_name"] == "材质"
+    assert params["a0_text"] == "棉"
+    # The statement depends on the search's shape only: other values reuse it, bound anew.
+    other = ProductSearch(
+        keyword="50%_off/x",
+        category=CategoryId("d"),
+        tag=TagId("u"),
+        min_price=Money.of("2"),
+        attributes=(AttributeFilter(name="产地", equals="杭州"),),
+    )
+    again, other_params = search_statement(other, PageRequest(limit=limit))
+    assert again is statement
+    assert other_params["s_like"] == "%50/%/_off//x%"
+    assert search_statement(ProductSearch(keyword="tee"), PageRequest(limit=limit))[0] is not (
+        statement
+    )
     assert isinstance(backend, SqlBackend)
     with backend.engine.connect() as conn:
         assert conn.execute(statement, params).all() == []

@@ -207,3 +207,17 @@ def test_tags_attach_detach_rename_and_merge(
     with pytest.raises(InputError) as err:
         shop.execute(MergeTags(source=sale, target=sale), actor=staff)
     assert err.value.field == "target"
+
+
+def test_keyword_wildcards_and_the_escape_character_match_only_themselves(
+    shop: Commerce, staff: Actor, catalog: dict[str, str]
+) -> None:
+    cat = CategoryId(catalog["apparel"])
+    _make(shop, staff, code="W1", title="Sale 50%_off/linen", price="10", category=cat)
+    _make(shop, staff, code="W2", title="Sale 50x off linen", price="10", category=cat)
+    assert codes(shop, ProductSearch(keyword="50%_off/l")) == ["W1"]
+    assert codes(shop, ProductSearch(keyword="50%")) == ["W1"]
+    assert codes(shop, ProductSearch(keyword="0_o")) == []  # "_" is not "any character"
+    assert codes(shop, ProductSearch(keyword="F/LIN")) == ["W1"]
+    # The same search shape with other values binds them anew (statements are reused).
+    assert codes(shop, ProductSearch(keyword="50x")) == ["W2"]

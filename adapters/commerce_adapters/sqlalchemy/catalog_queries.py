@@ -60,19 +60,33 @@ def _descendants_query() -> sa.Select[Any]:
 DESCENDANTS = _descendants_query()
 
 
-def _attribute(wanted: AttributeFilter) -> sa.ColumnElement[bool]:
-    a = ct.product_attributes.c
-    inner = sa.select(a.product_id).where(a.name == wanted.name)
+def _attribute(i: int, wanted: AttributeFilter, params: dict[str, Any]) -> tuple[object, ...]:
+    """Bind one attribute filter's values as ``a{i}_*`` and return the shape it gives."""
+    params[f"a{i}_name"] = wanted.name
     if wanted.equals is not None:
-        inner = inner.where(a.kind == "text", a.text_value == wanted.equals)
-    elif wanted.flag is not None:
-        inner = inner.where(a.kind == "bool", a.text_value == ("true" if wanted.flag else "false"))
-    else:
+        params[f"a{i}_text"] = wanted.equals
+        return ("text",)
+    if wanted.flag is not None:
+        params[f"a{i}_text"] = "true" if wanted.flag else "false"
+        return ("bool",)
+    if wanted.min is not None:
+        params[f"a{i}_min"] = int(wanted.min * SCALE)
+    if wanted.max is not None:
+        params[f"a{i}_max"] = int(wanted.max * SCALE)
+    return ("number", wanted.min is not None, wanted.max is not None)
+
+
+def _attribute_clause(i: int, shape: tuple[object, ...]) -> sa.ColumnElement[bool]:
+    a = ct.product_attributes.c
+    inner = sa.select(a.product_id).where(a.name == sa.bindparam(f"a{i}_name"))
+    if shape[0] == "number":
         inner = inner.where(a.kind == "number")
-        if wanted.min is not None:
-            inner = inner.where(a.number_scaled >= int(wanted.min * SCALE))
-        if wanted.max is not None:
-            inner = inner.where(a.number_scaled <= int(wanted.max * SCALE))
+        if shape[1]:
+            inner = inner.where(a.number_scaled >= sa.bindparam(f"a{i}_min"))
+        if shape[2]:
+            inner = inner.where(a.number_scaled <= sa.bindparam(f"a{i}_max"))
+    else:
+        inner = inner.where(a.kind == shape[0], a.text_value == sa.bindparam(f"a{i}_text"))
     return P.id.in_(inner)
 
 
@@ -84,12 +98,74 @@ def _sort_column(sort: ProductSort) -> sa.ColumnElement[Any]:
     return P.title
 
 
+def _like_pattern(keyword: str) -> str:
+    """``%keyword%`` for LIKE, lower-cased, with ``/``, ``%`` and ``_`` escaped by ``/``."""
+    text = keyword.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{text}%"
+
+
+#: A search's shape: which filters it has, its sort, direction, cursor and page size.
+_Shape = tuple[frozenset[str], tuple[tuple[object, ...], ...], ProductSort, bool, int]
+
+#: Statements already built, by shape (values are bound at execution). Shapes are few (each
+#: is a combination of the filters a caller uses), so the cache stays small; it is capped so
+#: that callers varying the page size without end cannot grow it without end.
+_STATEMENTS: dict[_Shape, sa.Select[Any]] = {}
+_STATEMENTS_MAX = 512
+
+
 def search_statement(
     query: ProductSearch, page: PageRequest
 ) -> tuple[sa.Select[Any], dict[str, Any]]:
     """The one SELECT that answers a product search page (``limit + 1`` rows), and the
-    values of its shared bound parameters (the category)."""
+    values of its bound parameters.
+
+    The statement depends only on the search's shape (which filters are given, the sort and
+    the page size), so it is built once per shape and reused with new values: SQLAlchemy's
+    compiled cache then serves it without compiling again."""
     params: dict[str, Any] = {}
+    if query.status is not None:
+        params["s_status"] = query.status.value
+    if query.category is not None:
+        params["category"] = query.category
+    if query.brand is not None:
+        params["s_brand"] = query.brand
+    if query.tag is not None:
+        params["s_tag"] = query.tag
+    if query.keyword is not None:
+        params["s_like"] = _like_pattern(query.keyword)
+        params["s_keyword"] = query.keyword
+    if query.min_price is not None:
+        params["s_min_currency"] = query.min_price.currency
+        params["s_min"] = query.min_price.minor
+    if query.max_price is not None:
+        params["s_max_currency"] = query.max_price.currency
+        params["s_max"] = query.max_price.minor
+    attributes = tuple(_attribute(i, w, params) for i, w in enumerate(query.attributes))
+    if page.after is not None:
+        value, last = decode_search_cursor(page.after, query.sort)
+        params["s_mark"] = (
+            datetime.fromisoformat(str(value)) if query.sort is ProductSort.CREATED else value
+        )
+        params["s_last"] = last
+    shape: _Shape = (
+        frozenset(k for k in params if k.startswith(("s_", "category"))),
+        attributes,
+        query.sort,
+        query.descending,
+        page.limit,
+    )
+    stmt = _STATEMENTS.get(shape)
+    if stmt is None:
+        stmt = _build(shape)
+        if len(_STATEMENTS) >= _STATEMENTS_MAX:
+            _STATEMENTS.clear()
+        _STATEMENTS[shape] = stmt
+    return stmt, params
+
+
+def _build(shape: _Shape) -> sa.Select[Any]:
+    given, attributes, sort, descending, limit = shape
     stmt = sa.select(
         P.id,
         P.code,
@@ -106,23 +182,24 @@ def search_statement(
         P.created_at,
         P.updated_at,
     )
-    if query.status is not None:
-        stmt = stmt.where(P.status == query.status.value)
-    if query.category is not None:
+    if "s_status" in given:
+        stmt = stmt.where(P.status == sa.bindparam("s_status"))
+    if "category" in given:
         # The descendants subquery is built once; only its parameter changes.
         stmt = stmt.where(P.category_id.in_(DESCENDANTS))
-        params["category"] = query.category
-    if query.brand is not None:
-        stmt = stmt.where(P.brand_id == query.brand)
-    if query.tag is not None:
+    if "s_brand" in given:
+        stmt = stmt.where(P.brand_id == sa.bindparam("s_brand"))
+    if "s_tag" in given:
         pt = ct.product_tags.c
-        stmt = stmt.where(P.id.in_(sa.select(pt.product_id).where(pt.tag_id == query.tag)))
-    if query.keyword is not None:
+        stmt = stmt.where(
+            P.id.in_(sa.select(pt.product_id).where(pt.tag_id == sa.bindparam("s_tag")))
+        )
+    if "s_keyword" in given:
         s = ct.skus.c
-        kw = query.keyword
+        kw: sa.BindParameter[Any] = sa.bindparam("s_keyword")
         stmt = stmt.where(
             sa.or_(
-                sa.func.lower(P.title).contains(kw.lower(), autoescape=True),
+                sa.func.lower(P.title).like(sa.bindparam("s_like"), escape="/"),
                 P.code == kw,
                 P.id.in_(sa.select(s.product_id).where(s.code == kw)),
                 P.id.in_(sa.select(s.product_id).where(s.barcode == kw)),
@@ -130,30 +207,28 @@ def search_statement(
         )
     # Price bounds go on price_sort (the cheapest enabled price, or NO_PRICE): the same
     # column the price sort walks, so a price-sorted page is one index range scan.
-    if query.min_price is not None:
+    if "s_min" in given:
         stmt = stmt.where(
-            P.currency == query.min_price.currency,
-            P.price_sort >= query.min_price.minor,
+            P.currency == sa.bindparam("s_min_currency"),
+            P.price_sort >= sa.bindparam("s_min"),
             P.price_sort < NO_PRICE,
         )
-    if query.max_price is not None:
+    if "s_max" in given:
         stmt = stmt.where(
-            P.currency == query.max_price.currency, P.price_sort <= query.max_price.minor
+            P.currency == sa.bindparam("s_max_currency"), P.price_sort <= sa.bindparam("s_max")
         )
-    for wanted in query.attributes:
-        stmt = stmt.where(_attribute(wanted))
-    key = _sort_column(query.sort)
-    if page.after is not None:
-        value, last = decode_search_cursor(page.after, query.sort)
-        mark: Any = (
-            datetime.fromisoformat(str(value)) if query.sort is ProductSort.CREATED else value
-        )
-        if query.descending:
+    for i, attribute in enumerate(attributes):
+        stmt = stmt.where(_attribute_clause(i, attribute))
+    key = _sort_column(sort)
+    if "s_mark" in given:
+        mark: sa.BindParameter[Any] = sa.bindparam("s_mark")
+        last: sa.BindParameter[Any] = sa.bindparam("s_last")
+        if descending:
             stmt = stmt.where(sa.or_(key < mark, sa.and_(key == mark, P.id < last)))
         else:
             stmt = stmt.where(sa.or_(key > mark, sa.and_(key == mark, P.id > last)))
-    stmt = stmt.order_by(key.desc(), P.id.desc()) if query.descending else stmt.order_by(key, P.id)
-    return stmt.limit(page.limit + 1), params
+    stmt = stmt.order_by(key.desc(), P.id.desc()) if descending else stmt.order_by(key, P.id)
+    return stmt.limit(limit + 1)
 
 
 def _summary(row: RowMapping) -> ProductSummary:
