@@ -8,7 +8,7 @@ in :mod:`commerce_adapters.sqlalchemy.errors`, never a retried conflict.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -20,6 +20,11 @@ from commerce_adapters.sqlalchemy.catalog_mapping import (
     review_to_row,
     tag_from_row,
     tag_to_row,
+)
+from commerce_adapters.sqlalchemy.catalog_products import (
+    SqlPart,
+    SqlProductRepository,
+    load_products,
 )
 from commerce_adapters.sqlalchemy.errors import register_business_key
 from commerce_core.catalog.brands import Brand, Tag, name_key
@@ -38,20 +43,11 @@ from commerce_core.catalog.product_errors import (
 from commerce_core.catalog.reviews import Review
 from commerce_core.kernel.errors import ConcurrencyConflict
 
-if TYPE_CHECKING:
-    from commerce_adapters.sqlalchemy.storage import SqlUnitOfWork
-from commerce_adapters.sqlalchemy.catalog_products import (
-    SqlPart,
-    SqlProductRepository,
-    load_products,
-)
-
 __all__ = [
     "SqlBrandRepository",
     "SqlProductRepository",
     "SqlReviewRepository",
     "SqlTagRepository",
-    "catalog_repositories",
     "load_products",
 ]
 
@@ -211,15 +207,3 @@ class SqlReviewRepository(SqlPart):
             raise ConcurrencyConflict("review", f"{review.id} v{review.version} is not current")
         review.version += 1
         self._uow.seen.add(review)
-
-
-def catalog_repositories(
-    uow: SqlUnitOfWork,
-) -> tuple[SqlProductRepository, SqlBrandRepository, SqlTagRepository, SqlReviewRepository]:
-    """The catalog's repositories for a SQL unit of work."""
-    return (
-        SqlProductRepository(uow),
-        SqlBrandRepository(uow),
-        SqlTagRepository(uow),
-        SqlReviewRepository(uow),
-    )
